@@ -1,0 +1,1 @@
+"""Needling aftercare: an Alexa skill that speaks aftercare guidance after dry needling."""

@@ -1,0 +1,104 @@
+"""`aftercare`: the local way in. Ask one question or hold a conversation in the terminal.
+
+Both build real Alexa request envelopes and pass them to the same handler Lambda
+runs, so what you see here is what an Echo would say.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from .speech import to_plain
+
+
+def _skill(args):
+    # Imported here so `aftercare --help` stays instant.
+    from .builder import build_skill_builder
+    from .content import DEFAULT_LOCALE, ContentError, get_content
+    from .conversation_driver import Conversation
+
+    try:
+        content = get_content()
+    except ContentError as exc:
+        sys.exit(f"aftercare: bad content: {exc}")
+    handler = build_skill_builder(content=content).lambda_handler()
+    locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
+    return Conversation(handler, locale_content, locale=args.locale)
+
+
+def render(response: dict, style: str) -> str:
+    if style == "json":
+        return json.dumps(response, separators=(",", ":"), ensure_ascii=False)
+    ssml = ((response.get("response") or {}).get("outputSpeech") or {}).get("ssml", "")
+    return ssml if style == "ssml" else to_plain(ssml)
+
+
+def _style(args) -> str:
+    return "json" if args.json else "ssml" if getattr(args, "ssml", False) else "text"
+
+
+def cmd_ask(args) -> int:
+    conversation = _skill(args)
+    print(render(conversation.say(" ".join(args.utterance)), _style(args)))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    conversation = _skill(args)
+    style = _style(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Talking to needling aftercare. Type a question; Ctrl-D or 'stop' to quit.",
+              file=sys.stderr)
+        print(render(conversation.say("open needling aftercare"), style))
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
+            break
+        print(render(conversation.say(line), style), flush=True)
+        if interactive and not conversation.session.open:
+            break
+    return 0
+
+
+def _add_output_flags(parser, ssml: bool) -> None:
+    parser.add_argument("--locale", default="en-US", help="request locale (default en-US)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print the whole response JSON")
+    if ssml:
+        group.add_argument("--ssml", action="store_true", help="print the SSML Alexa would speak")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aftercare", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log requests to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="ask one question and print the answer")
+    _add_output_flags(ask, ssml=True)
+    ask.add_argument("utterance", nargs="+",
+                     help='what you would say, e.g. "how long will I be sore" or '
+                          '"ask needling aftercare can I take ibuprofen"')
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="hold a conversation; reads lines from stdin when piped")
+    _add_output_flags(chat, ssml=True)
+    chat.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

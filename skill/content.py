@@ -1,0 +1,321 @@
+"""Loads and validates the spoken guidance in content/ once, at start-up.
+
+A bad file fails here, naming the file and the key, so a clinic that edits the
+YAML finds out when the skill starts, never in the middle of a conversation.
+
+Layout:
+  content/clinic.yaml                  the clinic's name and phone (env vars override)
+  content/<locale>/locale.yaml         emergency number and conversation phrases
+  content/<locale>/topics/<id>.yaml    one guidance topic; the file name is its id
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import string
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+try:  # the C loader halves start-up time where libyaml is present
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader
+
+URGENCIES = ("routine", "urgent", "emergency")
+DEFAULT_LOCALE = "en-US"
+UNRECOGNISED = "unrecognised"  # variant spoken when a slot holds a value we have no guidance for
+
+
+class ContentError(ValueError):
+    """A content file is missing, unreadable or breaks the schema."""
+
+    def __init__(self, path: Path, key: str, problem: str):
+        super().__init__(f"{path}: key '{key}': {problem}")
+        self.path = path
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One spoken answer with its card, and what "yes" or "more" leads to."""
+
+    speech: str
+    card_title: str
+    card_text: str
+    source: tuple[str, ...]
+    reprompt: str | None = None
+    more: "Answer | None" = None
+    more_topic: str | None = None
+
+    @property
+    def asks(self) -> bool:
+        return self.speech.rstrip().endswith("?")
+
+    @property
+    def offers(self) -> bool:
+        return self.more is not None or self.more_topic is not None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    intent: str
+    urgency: str
+    answers: Mapping[str, Answer]  # "default" plus one per slot value id
+    path: Path
+    slot: str | None = None
+    symptoms: tuple[str, ...] = ()
+    red_flags: tuple[re.Pattern[str], ...] = ()
+    escalate_body_areas: tuple[str, ...] = ()
+    escalate_symptoms: tuple[str, ...] = ()
+
+    def answer(self, variant: str | None = None) -> Answer:
+        return self.answers.get(variant or "default", self.answers["default"])
+
+
+@dataclass(frozen=True)
+class LocaleContent:
+    locale: str
+    emergency_number: str
+    phrases: Mapping[str, Answer]
+    topics: Mapping[str, Topic]
+    by_intent: Mapping[str, Topic] = field(default_factory=dict)
+    by_symptom: Mapping[str, Topic] = field(default_factory=dict)
+
+    def phrase(self, name: str) -> Answer:
+        return self.phrases[name]
+
+    def escalation_for(self, symptom: str | None, body_area: str | None) -> Topic | None:
+        """The topic a symptom in a body area escalates to (chest soreness -> emergency)."""
+        for topic in self.topics.values():
+            if body_area in topic.escalate_body_areas and symptom in topic.escalate_symptoms:
+                return topic
+        return None
+
+
+# Phrases every locale must provide; the handlers speak them by these names.
+REQUIRED_PHRASES = (
+    "launch", "help", "fallback", "goodbye", "no", "yes_without_offer", "nothing_to_repeat",
+    "follow_up", "error", "unsupported_locale",
+)
+
+
+# ---------------------------------------------------------------- locating files
+
+def data_dir(name: str) -> Path:
+    """content/ or interaction_model/ beside the package (a checkout or a Lambda bundle),
+    else the copy `pip install .` put under <prefix>/share/needling-aftercare/."""
+    beside = Path(__file__).resolve().parent.parent / name
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "needling-aftercare" / name
+
+
+def default_content_dir() -> Path:
+    configured = os.environ.get("AFTERCARE_CONTENT_DIR")
+    return Path(configured) if configured else data_dir("content")
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_Loader)
+    except FileNotFoundError:
+        raise ContentError(path, "(file)", "file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise ContentError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise ContentError(path, "(top level)", "expected a mapping of keys to values")
+    return data
+
+
+# ---------------------------------------------------------------- validation helpers
+
+class _Fields:
+    """Typed access to one YAML mapping that names the file and key path in every error."""
+
+    def __init__(self, data: Any, path: Path, prefix: str, values: Mapping[str, str]):
+        if not isinstance(data, dict):
+            raise ContentError(path, prefix or "(top level)", "expected a mapping")
+        self.data, self.path, self.prefix, self.values = data, path, prefix, values
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        raw = self.data.get(name)
+        if raw is None:
+            if required:
+                raise ContentError(self.path, self.key(name), "missing")
+            return None
+        if not isinstance(raw, str) or not raw.strip():
+            raise ContentError(self.path, self.key(name), "must be non-empty text")
+        return _fill(" ".join(raw.split()), self.values, self.path, self.key(name))
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        raw = self.data.get(name, [])
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+            raise ContentError(self.path, self.key(name), "must be a list of text")
+        return tuple(raw)
+
+    def sub(self, name: str) -> "_Fields | None":
+        raw = self.data.get(name)
+        return None if raw is None else _Fields(raw, self.path, self.key(name), self.values)
+
+
+def _fill(text: str, values: Mapping[str, str], path: Path, key: str) -> str:
+    """Substitute {emergency_number}, {practitioner}, ...; an unknown name is a content error."""
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is not None and name not in values:
+            known = ", ".join(sorted(values))
+            raise ContentError(path, key, f"unknown placeholder {{{name}}} (known: {known})")
+    return text.format_map(values)
+
+
+def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = True) -> Answer:
+    card = f.sub("card")
+    if card is None and inherit is None:
+        raise ContentError(f.path, f.key("card"), "missing")
+    sources = f.strings("source") or (inherit.source if inherit else ())
+    if not sources:
+        raise ContentError(f.path, f.key("source"), "missing: name the source article section")
+    more_text = f.text("more", required=False)
+    answer = Answer(
+        speech=f.text("speech"),
+        reprompt=f.text("reprompt", required=False),
+        card_title=card.text("title") if card else inherit.card_title,
+        card_text=card.text("text") if card else inherit.card_text,
+        source=sources,
+        more_topic=f.text("more_topic", required=False),
+    )
+    if more_text:
+        answer = replace(answer, more=Answer(
+            speech=more_text, card_title=answer.card_title, card_text=answer.card_text,
+            source=answer.source))
+    # A question keeps the session open, so it must come with a reprompt, and a
+    # topic's question is always an offer of more that "yes" can act on.
+    if answer.asks and not answer.reprompt:
+        raise ContentError(f.path, f.key("reprompt"), "missing: the speech asks a question")
+    if answer.reprompt and not answer.asks:
+        raise ContentError(f.path, f.key("speech"), "has a reprompt but asks no question")
+    if offer_required and answer.asks != answer.offers:
+        problem = ("asks a question but offers nothing (add 'more' or 'more_topic')" if answer.asks
+                   else "offers more but does not ask (end the speech with a question)")
+        raise ContentError(f.path, f.key("speech"), problem)
+    if answer.more and answer.more.asks:
+        raise ContentError(f.path, f.key("more"), "must not ask a question")
+    return answer
+
+
+# ---------------------------------------------------------------- loading
+
+def _clinic(content_dir: Path) -> dict[str, str]:
+    path = content_dir / "clinic.yaml"
+    data = _read_yaml(path) if path.exists() else {}
+    out = {}
+    for key in ("name", "phone"):
+        value = os.environ.get(f"AFTERCARE_CLINIC_{key.upper()}", data.get(key) or "")
+        if not isinstance(value, str):
+            raise ContentError(path, key, "must be text")
+        out[key] = " ".join(value.split())
+    return out
+
+
+def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
+    f = _Fields(_read_yaml(path), path, "", values)
+    urgency = f.text("urgency")
+    if urgency not in URGENCIES:
+        raise ContentError(path, "urgency", f"must be one of {', '.join(URGENCIES)}")
+    default = _answer(f)
+    answers = {"default": default}
+    variants = f.sub("variants")
+    slot = f.text("slot", required=False)
+    if (variants is None) != (slot is None):
+        raise ContentError(path, "slot" if variants else "variants", "slot and variants go together")
+    for name in (variants.data if variants else {}):
+        answers[str(name)] = _answer(variants.sub(str(name)), inherit=default)
+    flags = []
+    for i, pattern in enumerate(f.strings("red_flags")):
+        try:
+            flags.append(re.compile(rf"\b(?:{pattern})\b"))
+        except re.error as exc:
+            raise ContentError(path, f"red_flags[{i}]", f"not a valid pattern: {exc}") from None
+    escalate = f.sub("escalate")
+    return Topic(
+        id=path.stem, intent=f.text("intent"), urgency=urgency, answers=answers, path=path,
+        slot=slot, symptoms=f.strings("symptoms"), red_flags=tuple(flags),
+        escalate_body_areas=escalate.strings("body_areas") if escalate else (),
+        escalate_symptoms=escalate.strings("symptoms") if escalate else (),
+    )
+
+
+def load_locale(content_dir: Path, locale: str) -> LocaleContent:
+    clinic = _clinic(content_dir)
+    locale_path = content_dir / locale / "locale.yaml"
+    raw = _Fields(_read_yaml(locale_path), locale_path, "", {"clinic": clinic["name"]})
+    number = raw.sub("emergency_number")
+    if number is None:
+        raise ContentError(locale_path, "emergency_number", "missing")
+    practitioner = raw.text("practitioner_at_clinic" if clinic["name"] else "practitioner")
+    values = {
+        "emergency_number": number.text("spoken"),
+        "emergency_number_written": number.text("written"),
+        "practitioner": practitioner,
+        "clinic": clinic["name"] or practitioner,
+        "clinic_phone": clinic["phone"] or number.text("no_phone"),
+    }
+    phrases_f = _Fields(raw.data.get("phrases"), locale_path, "phrases", values)
+    phrases = {}
+    for name in REQUIRED_PHRASES:
+        sub = phrases_f.sub(name)
+        if sub is None:
+            raise ContentError(locale_path, f"phrases.{name}", "missing")
+        phrases[name] = _answer(sub, offer_required=False)
+
+    topic_dir = content_dir / locale / "topics"
+    topics = {p.stem: _load_topic(p, values) for p in sorted(topic_dir.glob("*.yaml"))}
+    if not topics:
+        raise ContentError(topic_dir, "(folder)", "no topic files")
+    by_intent: dict[str, Topic] = {}
+    by_symptom: dict[str, Topic] = {}
+    for topic in topics.values():
+        if topic.intent in by_intent:
+            raise ContentError(topic.path, "intent", f"{topic.intent} is already used by "
+                               f"{by_intent[topic.intent].path.name}")
+        by_intent[topic.intent] = topic
+        for symptom in topic.symptoms:
+            if symptom in by_symptom:
+                raise ContentError(topic.path, "symptoms", f"{symptom} is already routed to "
+                                   f"{by_symptom[symptom].path.name}")
+            by_symptom[symptom] = topic
+        for key in ("default", *topic.answers):
+            target = topic.answers[key].more_topic
+            if target and target not in topics:
+                raise ContentError(topic.path, "more_topic", f"no topic named {target}")
+    return LocaleContent(locale, values["emergency_number"], phrases, topics, by_intent, by_symptom)
+
+
+def load_content(content_dir: Path | None = None) -> dict[str, LocaleContent]:
+    """Every locale folder under content_dir, validated."""
+    root = Path(content_dir) if content_dir else default_content_dir()
+    if not root.is_dir():
+        raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
+    locales = sorted(p.name for p in root.iterdir() if (p / "locale.yaml").is_file())
+    if DEFAULT_LOCALE not in locales:
+        raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
+    return {name: load_locale(root, name) for name in locales}
+
+
+@functools.lru_cache(maxsize=1)
+def get_content() -> dict[str, LocaleContent]:
+    """The content the running skill speaks, loaded once per process."""
+    return load_content()

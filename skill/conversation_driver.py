@@ -1,0 +1,75 @@
+"""Drives the skill from typed text: the engine behind `aftercare ask` and `aftercare chat`."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .content import DEFAULT_LOCALE, LocaleContent
+from .envelopes import LocalSession, slot_json
+from .speech import to_ssml
+from .utterances import Match, UtteranceResolver, normalise
+
+INVOCATION = "needling aftercare"
+_LAUNCH_VERBS = r"open|launch|start|begin|load|talk to|use|run"
+_ONE_SHOT_VERBS = r"ask|tell"
+_CONNECTORS = r"to|about|for|if|whether|and|what|how"
+
+
+def split_invocation(text: str, invocation: str = INVOCATION) -> tuple[bool, str]:
+    """("Alexa, ask needling aftercare how long ...") -> (False, "how long ...").
+
+    Returns (is_launch, rest). A phrase without the invocation is a one-shot question.
+    """
+    said = normalise(text)
+    said = re.sub(r"^alexa\s+", "", said)
+    name = re.escape(invocation)
+    m = re.match(rf"^(?:(?:{_LAUNCH_VERBS})\s+{name})$", said)
+    if m:
+        return True, ""
+    m = re.match(rf"^(?:{_ONE_SHOT_VERBS}|{_LAUNCH_VERBS})\s+{name}(?:\s+(.*))?$", said)
+    if m:
+        rest = m.group(1) or ""
+        rest = re.sub(rf"^(?:to|about|for|if|whether)\s+", "", rest)
+        return not rest, rest
+    return (not text.strip()), said  # only true silence is a bare launch; noise is not
+
+
+class Conversation:
+    """One local session against a skill handler (the same callable Lambda gets)."""
+
+    def __init__(self, handler: Callable[[dict, object], dict], content: LocaleContent,
+                 locale: str = DEFAULT_LOCALE, user_id: str | None = None,
+                 resolver: UtteranceResolver | None = None):
+        self.handler = handler
+        self.session = LocalSession(locale=locale, user_id=user_id)
+        # An unsupported locale still needs the words understood, to answer that
+        # we can't help in that locale; the default model does that.
+        self.resolver = resolver or UtteranceResolver.for_locale(content)
+        self.slot_types = {name: t for s in self.resolver.samples for name, t in s.slot_types.items()}
+        self.last_match: Match | None = None
+
+    def request_for(self, text: str) -> dict:
+        launch, rest = split_invocation(text)
+        if launch:
+            self.last_match = None
+            return self.session.launch()
+        match = self.resolver.resolve(rest)
+        self.last_match = match
+        slots = {name: slot_json(name, fill, self.slot_types.get(name))
+                 for name, fill in match.slots.items()}
+        return self.session.intent(match.intent, slots)
+
+    def say(self, text: str) -> dict:
+        """One turn. A blank line in an open session is silence: Alexa speaks the reprompt."""
+        if not text.strip() and self.session.open:
+            return self.reprompt()
+        response = self.handler(self.request_for(text), None)
+        self.session.absorb(response)
+        return response
+
+    def reprompt(self) -> dict:
+        last = self.session.attributes.get("last") or {}
+        ssml = to_ssml(last.get("reprompt") or last.get("speech") or "")
+        return {"version": "1.0", "sessionAttributes": self.session.attributes,
+                "response": {"outputSpeech": {"type": "SSML", "ssml": ssml},
+                             "shouldEndSession": False}}

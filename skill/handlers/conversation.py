@@ -1,0 +1,97 @@
+"""Launch, yes/more, repeat, session end, and the intents answered by a fixed phrase."""
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import IntentRequest
+
+from ..responses import CONVERSATION, LAST, MODE, OFFER, replay, respond
+from .base import ContentHandler
+
+log = logging.getLogger(__name__)
+
+# Intent -> phrase in content/<locale>/locale.yaml. Any other intent the model
+# does not route to a topic (an unknown intent, a symptom we have no guidance
+# for) gets the fallback phrase.
+PHRASE_FOR_INTENT = {
+    "AMAZON.HelpIntent": "help",
+    "AMAZON.NavigateHomeIntent": "help",
+    "AMAZON.StopIntent": "goodbye",
+    "AMAZON.CancelIntent": "goodbye",
+    "AMAZON.NoIntent": "no",
+    "AMAZON.FallbackIntent": "fallback",
+}
+FALLBACK_PHRASE = "fallback"
+
+
+class LaunchHandler(ContentHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input):
+        content = self.content_for(handler_input)
+        handler_input.attributes_manager.session_attributes[MODE] = CONVERSATION
+        return respond(handler_input, content.phrase("launch"), content, follow_up=False)
+
+
+class YesMoreHandler(ContentHandler):
+    """Yes or More after an offer gives the detail, or the topic that was offered."""
+
+    def can_handle(self, handler_input):
+        return (is_intent_name("AMAZON.YesIntent")(handler_input)
+                or is_intent_name("AMAZON.MoreIntent")(handler_input))
+
+    def handle(self, handler_input):
+        content = self.content_for(handler_input)
+        offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
+        topic = content.topics.get(offer.get("topic"))
+        if topic is None:
+            return respond(handler_input, content.phrase("yes_without_offer"), content,
+                           follow_up=False)
+        answer = topic.answer(offer.get("variant"))
+        if answer.more is not None:
+            return respond(handler_input, answer.more, content, topic=topic.id,
+                           variant=offer.get("variant", "default"))
+        target = content.topics[answer.more_topic]
+        return respond(handler_input, target.answer(), content, topic=target.id)
+
+
+class RepeatHandler(ContentHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def handle(self, handler_input):
+        last = handler_input.attributes_manager.session_attributes.get(LAST)
+        if not last:
+            content = self.content_for(handler_input)
+            return respond(handler_input, content.phrase("nothing_to_repeat"), content,
+                           follow_up=False)
+        return replay(handler_input, last)
+
+
+class PhraseHandler(ContentHandler):
+    """Every remaining intent: help, stop, cancel, no, fallback, and intents we don't know."""
+
+    def can_handle(self, handler_input):
+        return isinstance(handler_input.request_envelope.request, IntentRequest)
+
+    def handle(self, handler_input):
+        content = self.content_for(handler_input)
+        intent = handler_input.request_envelope.request.intent
+        name = getattr(intent, "name", None)
+        phrase = PHRASE_FOR_INTENT.get(name, FALLBACK_PHRASE)
+        if name not in PHRASE_FOR_INTENT:
+            log.info("no topic for intent %s; answering with the fallback", name)
+        return respond(handler_input, content.phrase(phrase), content, follow_up=False)
+
+
+class SessionEndedHandler(ContentHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        reason = getattr(getattr(request, "reason", None), "value", None)
+        log.info("session ended: %s", reason)
+        return handler_input.response_builder.response

@@ -1,0 +1,29 @@
+"""One handler for every content topic: the words live in content/, not here."""
+from __future__ import annotations
+
+from ..responses import respond
+from ..routing import Route, route
+from .base import ContentHandler
+
+
+class TopicHandler(ContentHandler):
+    """Answers requests routed to routine topics; SafetyHandler is the same for urgent ones."""
+
+    urgent = False
+
+    def _route(self, handler_input) -> Route | None:
+        content = self.content_for(handler_input)
+        found = content and route(handler_input.request_envelope.request, content)
+        if found and (found.topic.urgency != "routine") == self.urgent:
+            return found
+        return None
+
+    def can_handle(self, handler_input):
+        return self._route(handler_input) is not None
+
+    def handle(self, handler_input):
+        found = self._route(handler_input)
+        # Urgent and emergency answers never end with "what else would you like to know?".
+        return respond(handler_input, found.topic.answer(found.variant),
+                       self.content_for(handler_input), topic=found.topic.id,
+                       variant=found.variant, follow_up=not self.urgent)

@@ -1,0 +1,30 @@
+"""Request logging: the intent name and the latency, never user ids, utterances or slot values."""
+from __future__ import annotations
+
+import logging
+import time
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_model import IntentRequest
+
+log = logging.getLogger("skill.requests")
+_STARTED = "_started"
+
+
+def request_label(request) -> str:
+    if isinstance(request, IntentRequest) and request.intent is not None:
+        return request.intent.name
+    return getattr(request, "object_type", None) or type(request).__name__
+
+
+class StartTimer(AbstractRequestInterceptor):
+    def process(self, handler_input):
+        handler_input.attributes_manager.request_attributes[_STARTED] = time.perf_counter()
+
+
+class LogLatency(AbstractResponseInterceptor):
+    def process(self, handler_input, response):
+        started = handler_input.attributes_manager.request_attributes.get(_STARTED)
+        elapsed_ms = (time.perf_counter() - started) * 1000 if started else float("nan")
+        log.info("handled %s in %.1f ms", request_label(handler_input.request_envelope.request),
+                 elapsed_ms)

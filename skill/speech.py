@@ -1,0 +1,39 @@
+"""Turning content text into what Alexa speaks: SSML assembly, plain-text rendering, timing.
+
+Content is written as plain text. Escaping happens here, once, because
+`ResponseFactory.speak()` escapes nothing and Alexa rejects invalid SSML.
+"""
+from __future__ import annotations
+
+import html
+import re
+from xml.sax.saxutils import escape
+
+WORDS_PER_MINUTE = 175
+
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+def to_ssml(text: str) -> str:
+    """Plain content text -> a complete, valid SSML document."""
+    return f"<speak>{escape(text)}</speak>"
+
+
+def to_plain(ssml: str) -> str:
+    """SSML -> the words a listener hears, for the terminal and for tests."""
+    return html.unescape(_TAG.sub("", ssml)).strip()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def spoken_seconds(text: str) -> float:
+    """Seconds to speak `text` at a conversational pace."""
+    return word_count(text) * 60.0 / WORDS_PER_MINUTE
+
+
+def join(*parts: str | None) -> str:
+    """Join sentences with single spaces, skipping empty parts."""
+    return " ".join(p.strip() for p in parts if p and p.strip())

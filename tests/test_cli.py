@@ -1,0 +1,101 @@
+"""The local way in, as a person runs it: a fresh `aftercare` process, words in, words out."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from skill.conversation_driver import split_invocation
+
+from .conftest import ROOT
+
+AFTERCARE = [sys.executable, "-m", "skill.cli"]
+
+
+def run(*args, stdin=None):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([*AFTERCARE, *args], input=stdin, capture_output=True, text=True,
+                          timeout=60, env=env)
+
+
+def test_ask_prints_what_alexa_would_say():
+    done = run("ask", "how long will I be sore")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Soreness is normal after dry needling.")
+    assert done.stderr == ""
+
+
+def test_ask_ssml_is_valid_xml():
+    done = run("ask", "--ssml", "ask needling aftercare can I take tylenol")
+    root = ET.fromstring(done.stdout.strip())
+    assert root.tag == "speak" and root.text.startswith("Yes, acetaminophen")
+
+
+def test_ask_json_is_the_whole_response():
+    done = run("ask", "--json", "open needling aftercare")
+    response = json.loads(done.stdout)
+    assert response["response"]["shouldEndSession"] is False
+    assert response["sessionAttributes"]["mode"] == "conversation"
+
+
+def test_chat_from_a_pipe_prints_one_answer_per_line():
+    lines = ["open needling aftercare", "how long will I be sore", "yes", "", "repeat", "stop"]
+    done = run("chat", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    assert len(out) == len(lines)
+    assert out[0].startswith("Welcome")
+    assert out[2].startswith("Drink extra water")
+    assert out[3] == "You can ask about heat or ice, drinks, or the warning signs. Or say stop."
+    assert out[4] == out[2]
+    assert out[5] == "Take care, and rest well."
+
+
+def test_chat_json_prints_one_response_per_line_and_survives_garbage():
+    lines = ["\x00\x01 ???", "my chest feels tight", "", "ñandú 💥 ###"]
+    done = run("chat", "--json", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    responses = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(responses) == len(lines)
+    assert "Traceback" not in done.stdout + done.stderr
+    speech = [r["response"]["outputSpeech"]["ssml"] for r in responses]
+    assert "I don't have guidance on that" in speech[0]
+    assert "Call nine one one now" in speech[1]
+    assert "Welcome" in speech[2]  # the emergency closed the session; a blank line reopens it
+    assert "I don't have guidance on that" in speech[3]
+
+
+def test_an_unsupported_locale_is_answered_not_crashed():
+    done = run("ask", "--locale", "de-DE", "how long will I be sore")
+    assert done.returncode == 0
+    assert "only speaks US English" in done.stdout
+
+
+def test_a_bad_content_folder_fails_at_start_naming_it(tmp_path):
+    (tmp_path / "en-US" / "topics").mkdir(parents=True)
+    locale = (ROOT / "content" / "en-US" / "locale.yaml").read_text()
+    (tmp_path / "en-US" / "locale.yaml").write_text(locale.replace('  written: "911"\n', ""))
+    env = {**os.environ, "AFTERCARE_CONTENT_DIR": str(tmp_path)}
+    done = subprocess.run([*AFTERCARE, "ask", "hello"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode != 0
+    assert "locale.yaml: key 'emergency_number.written'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("Alexa, ask needling aftercare how long will I be sore", (False, "how long will i be sore")),
+    ("ask needling aftercare about ice", (False, "ice")),
+    ("tell needling aftercare to repeat that", (False, "repeat that")),
+    ("open needling aftercare", (True, "")),
+    ("Alexa, launch needling aftercare", (True, "")),
+    ("ask needling aftercare", (True, "")),
+    ("can I take advil", (False, "can i take advil")),
+    ("", (True, "")),
+])
+def test_invocation_phrases(said, expected):
+    assert split_invocation(said) == expected

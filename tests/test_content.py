@@ -1,0 +1,215 @@
+"""Every spoken answer: valid SSML, one or two breaths, no abbreviations, traced to the article."""
+from __future__ import annotations
+
+import re
+import statistics
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from skill.content import REQUIRED_PHRASES, ContentError, load_content
+from skill.speech import spoken_seconds, to_ssml, word_count
+
+from .conftest import ARTICLE, ROOT
+
+MAX_WORDS = 55
+MAX_SECONDS = 20.0
+EMERGENCY_MAX_SECONDS = 8.0
+# Said as letters or not said at all: the listener hears "D N", "N sayds", "doms".
+BANNED = ["DN", "NSAID", "NSAIDs", "NSAID's", "DOMS", "OTC", "ER", "ED", "PT", "hrs", "hr", "mins",
+          "min", "approx", "e.g.", "i.e.", "etc", "vs", "w/", "&", "911", "24h", "48h", "info"]
+SECTIONS = ["Introduction", "Managing Expected Soreness and Immediate Reactions",
+            "Guidelines for Physical Activity", "Recognizing Signs of Complication"]
+
+
+def all_answers(locale_content):
+    """(label, answer) for every topic answer, its variants, its detail, and every phrase."""
+    for topic in locale_content.topics.values():
+        for variant, answer in topic.answers.items():
+            yield f"{topic.id}/{variant}", answer
+            if answer.more:
+                yield f"{topic.id}/{variant}/more", answer.more
+    for name, answer in locale_content.phrases.items():
+        yield f"phrase/{name}", answer
+
+
+def spoken_texts(en):
+    for label, answer in all_answers(en):
+        yield f"{label}/speech", answer.speech
+        if answer.reprompt:
+            yield f"{label}/reprompt", answer.reprompt
+
+
+def test_every_required_phrase_and_topic_is_present(en):
+    assert set(REQUIRED_PHRASES) <= set(en.phrases)
+    assert {"overview", "about", "soreness", "side_effects", "hydration", "alcohol_caffeine",
+            "heat_ice", "pain_relief", "activity", "home_exercises", "warning_signs", "infection",
+            "fever", "worsening_pain", "emergency"} <= set(en.topics)
+
+
+def test_ssml_parses_as_xml_even_with_markup_characters(en):
+    for label, text in spoken_texts(en):
+        root = ET.fromstring(to_ssml(text))
+        assert root.tag == "speak", label
+    assert ET.fromstring(to_ssml("heat & ice <for> \"you\"")).text == "heat & ice <for> \"you\""
+
+
+def test_every_answer_fits_one_or_two_breaths(en):
+    follow_up = word_count(en.phrase("follow_up").speech)
+    for label, answer in all_answers(en):
+        words = word_count(answer.speech) + (0 if answer.asks else follow_up)
+        assert words <= MAX_WORDS, f"{label}: {words} words"
+        assert spoken_seconds(answer.speech) <= MAX_SECONDS, label
+
+
+def test_median_answer_length_is_reported_and_short(en):
+    seconds = [spoken_seconds(a.speech) for _, a in all_answers(en)]
+    assert statistics.median(seconds) < 15, statistics.median(seconds)
+
+
+def test_no_abbreviations_in_speech(en):
+    for label, text in spoken_texts(en):
+        for banned in BANNED:
+            assert not re.search(rf"(?<![\w.]){re.escape(banned)}(?![\w])", text), (label, banned)
+
+
+def list_items(sentence: str) -> int:
+    """Items in the longest spoken list: "a, b and c" is three."""
+    best = 0
+    for clause in re.split(r"[:;]", sentence):
+        parts = [p.strip() for p in clause.split(",")]
+        for end, part in enumerate(parts):
+            if not re.search(r"\b(and|or)\b", part):
+                continue
+            count = 1 if re.match(r"^(and|or) ", part) else 2  # "and c" is one item, "b and c" two
+            i = end - 1
+            while i >= 0 and len(parts[i].split()) <= 4:
+                count += 1
+                i -= 1
+            best = max(best, count)
+    return best
+
+
+def test_list_counter_counts():
+    assert list_items("Drink water, rest, and stretch.") == 3
+    assert list_items("Skip hard workouts, heavy lifting and intense cardio for a day.") == 3
+    assert list_items("Avoid red, warm, swollen or oozing spots.") == 4
+
+
+def test_no_spoken_list_longer_than_three(en):
+    for label, text in spoken_texts(en):
+        for sentence in re.split(r"(?<=[.?!])\s+", text):
+            assert list_items(sentence) <= 3, (label, sentence)
+
+
+def test_every_answer_names_a_source_section_of_the_article(en):
+    article = ARTICLE.read_text(encoding="utf-8")
+    for label, answer in all_answers(en):
+        assert answer.source, label
+        for source in answer.source:
+            section = source.split(",")[0].strip()
+            assert section in SECTIONS, (label, source)
+            assert section == "Introduction" or section in article, (label, source)
+
+
+def test_speech_is_in_our_own_words_not_the_articles(en):
+    """No run of eight words from the article appears in anything spoken."""
+    def words(text):
+        return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+    article = words(ARTICLE.read_text(encoding="utf-8"))
+    runs = {tuple(article[i:i + 8]) for i in range(len(article) - 7)}
+    for label, text in spoken_texts(en):
+        said = words(text)
+        copied = [" ".join(said[i:i + 8]) for i in range(len(said) - 7) if tuple(said[i:i + 8]) in runs]
+        assert not copied, (label, copied)
+
+
+def test_the_emergency_answer_gives_instruction_and_number_first(en):
+    answer = en.topics["emergency"].answer()
+    first = re.split(r"(?<=[.!])\s+", answer.speech)[0]
+    assert first.startswith("Call nine one one now"), first
+    assert not answer.asks and answer.reprompt is None
+    assert spoken_seconds(answer.speech) < EMERGENCY_MAX_SECONDS
+    assert len(re.split(r"(?<=[.!])\s+", answer.speech)) <= 2  # the instruction, then one why
+    assert not re.search(r"\b(I'll|I will|I can) call\b", answer.speech)  # Alexa cannot dial
+    assert "911" in answer.card_title
+
+
+def test_urgent_answers_say_whom_and_how_soon_first(en):
+    for topic in en.topics.values():
+        if topic.urgency != "urgent":
+            continue
+        first = re.split(r"(?<=[.!?])\s+", topic.answer().speech)[0]
+        assert re.match(r"^(Call|Contact)\b", first), (topic.id, first)
+        assert re.search(r"\b(now|today|right away)\b", first), (topic.id, first)
+        assert not topic.answer().asks
+
+
+def test_the_fallback_is_honest_and_names_the_emergency_number(en):
+    fallback = en.phrase("fallback").speech
+    assert fallback.startswith("Sorry, I don't have guidance on that")
+    assert "nine one one" in fallback
+
+
+def test_launch_says_it_is_not_medical_advice(en):
+    assert "not medical advice" in en.phrase("launch").speech
+
+
+# ------------------------------------------------------------ bad content fails at start-up
+
+def write_content(tmp_path, topic_yaml: str, locale_yaml: str | None = None):
+    src = ROOT / "content"
+    (tmp_path / "en-US" / "topics").mkdir(parents=True)
+    (tmp_path / "en-US" / "locale.yaml").write_text(
+        locale_yaml or (src / "en-US" / "locale.yaml").read_text())
+    path = tmp_path / "en-US" / "topics" / "bad.yaml"
+    path.write_text(topic_yaml)
+    return path
+
+
+GOOD_TOPIC = """
+intent: BadIntent
+urgency: routine
+source: Introduction
+speech: Drink water.
+card: {title: Water, text: Drink water.}
+"""
+
+
+def test_a_valid_minimal_topic_loads(tmp_path):
+    write_content(tmp_path, GOOD_TOPIC)
+    assert load_content(tmp_path)["en-US"].topics["bad"].answer().speech == "Drink water."
+
+
+@pytest.mark.parametrize("broken, key", [
+    (GOOD_TOPIC.replace("speech: Drink water.\n", ""), "speech"),
+    (GOOD_TOPIC.replace("source: Introduction\n", ""), "source"),
+    (GOOD_TOPIC.replace("urgency: routine", "urgency: whenever"), "urgency"),
+    (GOOD_TOPIC.replace("card: {title: Water, text: Drink water.}", "card: {title: Water}"), "card.text"),
+    (GOOD_TOPIC.replace("Drink water.\ncard", "Want more?\ncard"), "reprompt"),
+    (GOOD_TOPIC.replace("speech: Drink water.", "speech: Call {emergency_numbr}."), "speech"),
+    (GOOD_TOPIC + "red_flags: ['(unclosed']\n", "red_flags[0]"),
+    ("intent: [unclosed\n", "line"),
+    ("- just\n- a list\n", "(top level)"),
+])
+def test_a_bad_topic_file_fails_naming_the_file_and_key(tmp_path, broken, key):
+    path = write_content(tmp_path, broken)
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path)
+    assert str(path) in str(caught.value)
+    assert f"key '{key}" in str(caught.value)
+
+
+def test_a_missing_phrase_fails_naming_it(tmp_path):
+    locale = (ROOT / "content" / "en-US" / "locale.yaml").read_text().replace("  goodbye:", "  goodbye_old:")
+    write_content(tmp_path, GOOD_TOPIC, locale)
+    with pytest.raises(ContentError, match=r"locale.yaml: key 'phrases.goodbye'"):
+        load_content(tmp_path)
+
+
+def test_clinic_name_from_the_environment_reaches_the_speech(tmp_path, monkeypatch):
+    monkeypatch.setenv("AFTERCARE_CLINIC_NAME", "Riverside Physio")
+    monkeypatch.setenv("AFTERCARE_CLINIC_PHONE", "555-0100")
+    content = load_content(ROOT / "content")["en-US"]
+    assert "your practitioner at Riverside Physio" in content.topics["worsening_pain"].answer().speech
+    assert "555-0100" in content.topics["fever"].answer().card_text

@@ -1,0 +1,130 @@
+"""The interaction model is data: check it the way the Alexa console's build would, and more."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from skill.utterances import normalise_sample
+
+from .conftest import ROOT
+
+BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+             "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+             "AMAZON.MoreIntent"}
+LAUNCH_WORDS = {"launch", "ask", "tell", "load", "begin", "enable", "alexa", "amazon", "echo",
+                "computer", "skill", "app", "open", "start"}
+MIN_SAMPLES = 25
+
+
+@pytest.fixture(scope="module")
+def model():
+    return json.loads((ROOT / "interaction_model" / "en-US.json").read_text())["interactionModel"]
+
+
+@pytest.fixture(scope="module")
+def language(model):
+    return model["languageModel"]
+
+
+def custom_intents(language):
+    return [i for i in language["intents"] if not i["name"].startswith("AMAZON.")]
+
+
+def test_invocation_name_meets_alexas_rules(language):
+    name = language["invocationName"]
+    assert name == name.lower() and re.fullmatch(r"[a-z ]+", name)
+    assert len(name.split()) >= 2
+    assert not set(name.split()) & LAUNCH_WORDS
+
+
+def test_built_in_intents_and_fallback_sensitivity(language):
+    names = {i["name"] for i in language["intents"]}
+    assert BUILT_INS <= names
+    assert language["modelConfiguration"]["fallbackIntentSensitivity"]["level"] in {"LOW", "MEDIUM", "HIGH"}
+
+
+def test_every_content_topic_has_its_intent_and_every_custom_intent_is_answered(language, en):
+    custom = {i["name"] for i in custom_intents(language)}
+    topic_intents = {t.intent for t in en.topics.values()}
+    assert topic_intents <= custom
+    assert custom - topic_intents == {"SymptomIntent"}  # routed by its slot to a topic
+
+
+def test_each_custom_intent_has_enough_distinct_samples(language):
+    for intent in custom_intents(language):
+        samples = [normalise_sample(s) for s in intent["samples"]]
+        assert len(set(samples)) == len(samples), intent["name"]
+        assert len(samples) >= MIN_SAMPLES, (intent["name"], len(samples))
+
+
+def test_samples_are_lower_case_without_punctuation_or_digits(language):
+    for intent in language["intents"]:
+        for sample in intent.get("samples", []):
+            text = re.sub(r"\{\w+\}", "", sample)
+            assert re.fullmatch(r"[a-z' ]*", text), (intent["name"], sample)
+            assert sample == " ".join(sample.split()), sample
+
+
+def test_no_sample_in_two_intents(language):
+    owners = Counter()
+    for intent in language["intents"]:
+        for sample in set(normalise_sample(s) for s in intent.get("samples", [])):
+            owners[sample] += 1
+    assert [s for s, n in owners.items() if n > 1] == []
+
+
+def test_slots_are_declared_and_their_types_defined(language):
+    defined = {t["name"] for t in language.get("types", [])}
+    for intent in language["intents"]:
+        declared = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for slot_type in declared.values():
+            assert slot_type in defined or slot_type.startswith("AMAZON."), slot_type
+        for sample in intent.get("samples", []):
+            for ref in re.findall(r"\{(\w+)\}", sample):
+                assert ref in declared, (intent["name"], sample)
+
+
+def test_slot_types_have_ids_and_no_synonym_under_two_ids(language):
+    for slot_type in language["types"]:
+        seen = {}
+        for value in slot_type["values"]:
+            assert value.get("id"), (slot_type["name"], value)
+            for said in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+                assert seen.setdefault(said, value["id"]) == value["id"], (slot_type["name"], said)
+
+
+def test_required_slot_values_are_present(language):
+    said = {t["name"]: {s for v in t["values"] for s in [v["name"]["value"], *v["name"].get("synonyms", [])]}
+            for t in language["types"]}
+    assert {"ibuprofen", "advil", "motrin", "naproxen", "aleve", "aspirin", "tylenol",
+            "acetaminophen", "paracetamol"} <= said["MedicineType"]
+    assert {"gym", "running", "lifting", "cardio", "sports", "walking", "stretching", "yoga",
+            "swimming"} <= said["ActivityType"]
+    assert "SymptomType" in said and "BodyAreaType" in said
+
+
+def test_content_variants_are_slot_value_ids(language, en):
+    ids = {t["name"]: {v["id"] for v in t["values"]} for t in language["types"]}
+    for topic in en.topics.values():
+        if topic.slot is None:
+            continue
+        intent = next(i for i in language["intents"] if i["name"] == topic.intent)
+        slot_type = {s["name"]: s["type"] for s in intent["slots"]}[topic.slot]
+        variants = set(topic.answers) - {"default", "unrecognised"}
+        assert variants <= ids[slot_type], topic.id
+    symptom_ids = ids["SymptomType"]
+    assert set().union(*(t.symptoms for t in en.topics.values())) == symptom_ids
+
+
+def test_no_topic_sample_names_a_red_flag(language, resolver):
+    """Red flags belong to the emergency and urgent intents only."""
+    emergency = resolver.red_flags[0]
+    assert emergency.urgency == "emergency"
+    for intent in custom_intents(language):
+        if intent["name"] in {"EmergencyIntent", "SymptomIntent"}:
+            continue
+        for sample in intent["samples"]:
+            assert not any(p.search(sample) for p in emergency.red_flags), (intent["name"], sample)
