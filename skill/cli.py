@@ -90,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="hold a conversation; reads lines from stdin when piped")
     _add_output_flags(chat, ssml=True)
     chat.set_defaults(func=cmd_chat)
+
+    from . import bundle  # cheap: the build's heavy imports happen inside its functions
+
+    lam = sub.add_parser("build-lambda", help="write the AWS Lambda bundle zip and print its size")
+    bundle.add_build_lambda_arguments(lam)
+    lam.set_defaults(func=bundle.run_build_lambda)
+    sync = sub.add_parser("sync-models", help="copy interaction_model/ into deploy/skill-package")
+    bundle.add_sync_models_arguments(sync)
+    sync.set_defaults(func=bundle.run_sync_models)
     return parser
 
 

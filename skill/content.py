@@ -7,10 +7,14 @@ Layout:
   content/clinic.yaml                  the clinic's name and phone (env vars override)
   content/<locale>/locale.yaml         emergency number and conversation phrases
   content/<locale>/topics/<id>.yaml    one guidance topic; the file name is its id
+
+The Lambda bundle carries the same files as JSON (skill/bundle.py converts them),
+because parsing JSON needs no YAML library at cold start; either form loads here.
 """
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import string
@@ -19,12 +23,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
-try:  # the C loader halves start-up time where libyaml is present
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader
 
 URGENCIES = ("routine", "urgent", "emergency")
 DEFAULT_LOCALE = "en-US"
@@ -121,16 +119,41 @@ def default_content_dir() -> Path:
     return Path(configured) if configured else data_dir("content")
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+DATA_SUFFIXES = (".yaml", ".json")
+
+
+def data_file(folder: Path, stem: str) -> Path:
+    """folder/stem.yaml, or the .json the Lambda bundle carries instead."""
+    for suffix in DATA_SUFFIXES:
+        if (folder / f"{stem}{suffix}").is_file():
+            return folder / f"{stem}{suffix}"
+    return folder / f"{stem}{DATA_SUFFIXES[0]}"
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    import yaml  # only where content is YAML; the Lambda bundle's is JSON
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader is faster
     try:
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_Loader)
-    except FileNotFoundError:
-        raise ContentError(path, "(file)", "file not found") from None
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
         raise ContentError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(path, "(file)", "file not found") from None
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ContentError(path, "(file)", f"not valid JSON: {exc}") from None
+    else:
+        data = parse_yaml(text, path)
     if not isinstance(data, dict):
         raise ContentError(path, "(top level)", "expected a mapping of keys to values")
     return data
@@ -219,7 +242,7 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
 # ---------------------------------------------------------------- loading
 
 def _clinic(content_dir: Path) -> dict[str, str]:
-    path = content_dir / "clinic.yaml"
+    path = data_file(content_dir, "clinic")
     data = _read_yaml(path) if path.exists() else {}
     out = {}
     for key in ("name", "phone"):
@@ -260,7 +283,7 @@ def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
 
 def load_locale(content_dir: Path, locale: str) -> LocaleContent:
     clinic = _clinic(content_dir)
-    locale_path = content_dir / locale / "locale.yaml"
+    locale_path = data_file(content_dir / locale, "locale")
     raw = _Fields(_read_yaml(locale_path), locale_path, "", {"clinic": clinic["name"]})
     number = raw.sub("emergency_number")
     if number is None:
@@ -282,7 +305,8 @@ def load_locale(content_dir: Path, locale: str) -> LocaleContent:
         phrases[name] = _answer(sub, offer_required=False)
 
     topic_dir = content_dir / locale / "topics"
-    topics = {p.stem: _load_topic(p, values) for p in sorted(topic_dir.glob("*.yaml"))}
+    paths = sorted(p for p in topic_dir.glob("*") if p.suffix in DATA_SUFFIXES)
+    topics = {p.stem: _load_topic(p, values) for p in paths}
     if not topics:
         raise ContentError(topic_dir, "(folder)", "no topic files")
     by_intent: dict[str, Topic] = {}
@@ -309,7 +333,7 @@ def load_content(content_dir: Path | None = None) -> dict[str, LocaleContent]:
     root = Path(content_dir) if content_dir else default_content_dir()
     if not root.is_dir():
         raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
-    locales = sorted(p.name for p in root.iterdir() if (p / "locale.yaml").is_file())
+    locales = sorted(p.name for p in root.iterdir() if data_file(p, "locale").is_file())
     if DEFAULT_LOCALE not in locales:
         raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
     return {name: load_locale(root, name) for name in locales}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-from xml.sax.saxutils import escape
 
 WORDS_PER_MINUTE = 175
 
@@ -15,9 +14,14 @@ _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
 
+# xml.sax.saxutils.escape does the same but imports urllib, http and ssl on the
+# Lambda cold-start path.
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def to_ssml(text: str) -> str:
     """Plain content text -> a complete, valid SSML document."""
-    return f"<speak>{escape(text)}</speak>"
+    return f"<speak>{text.translate(_XML_ESCAPES)}</speak>"
 
 
 def to_plain(ssml: str) -> str:

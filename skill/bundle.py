@@ -1,0 +1,520 @@
+"""The AWS Lambda bundle, and the ASK skill package's copy of the interaction model.
+
+Two jobs for the `aftercare` CLI and for `deploy/hooks/build.sh` (which `ask deploy` runs):
+
+  build_lambda_bundle(out)       the zip Lambda runs: skill/ and content/ side by side at the
+                                 root, with the runtime dependencies and their bytecode
+  sync_skill_package_models()    interaction_model/<locale>.json -> the skill package, so the
+                                 model has one source of truth
+
+What goes in is read from the code: the skill modules the handler's imports reach, and the
+declared dependencies those modules import, with theirs. They are copied from the distributions
+installed in the running environment (the ones the tests ran against), so a build needs no
+network and no wheel cache.
+"""
+from __future__ import annotations
+
+# Modules only a build needs are imported inside the functions that use them: the CLI imports
+# this module to set up its parsers, and `aftercare --help` should stay instant.
+import argparse
+import ast
+import importlib.util
+import json
+import marshal
+import platform
+import re
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Sequence
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODEL_DIR = REPO_ROOT / "interaction_model"
+SKILL_PACKAGE_MODEL_DIR = REPO_ROOT / "deploy" / "skill-package" / "interactionModels" / "custom"
+ASK_RESOURCES = REPO_ROOT / "deploy" / "ask-resources.json"
+
+LAMBDA_ENTRY = REPO_ROOT / "skill" / "lambda_function.py"
+# Lambda's Python runtime ships these; a copy would only add megabytes.
+PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+# Install bookkeeping for this machine; in the bundle it would describe files that are not there.
+_INSTALL_RECORDS = frozenset({"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"})
+_BINARY_SUFFIXES = (".so", ".pyd", ".dylib")
+# Lambda's runtimes and the newest glibc each one has: python3.11 runs on Amazon Linux 2,
+# python3.12 on Amazon Linux 2023. A compiled module needing a newer glibc would not load.
+LAMBDA_GLIBC = {"python3.11": (2, 26), "python3.12": (2, 34)}
+_LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+# A fixed timestamp makes two builds of the same tree byte-identical.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# Lambda runs the code as a user other than the owner: files must be world-readable.
+_ZIP_FILE_MODE = (stat.S_IFREG | 0o644) << 16
+
+
+class BundleError(RuntimeError):
+    """The bundle cannot be built as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The Lambda runtime and architecture a bundle built by this interpreter is for."""
+
+    runtime: str        # "python3.11": the bytecode only serves this Python
+    architecture: str   # "x86_64" or "arm64": compiled modules only load on this one
+
+    @classmethod
+    def of_this_interpreter(cls) -> "Target":
+        runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        machine = platform.machine().lower()
+        return cls(runtime, "arm64" if machine in {"aarch64", "arm64"} else machine)
+
+    @property
+    def wheel_arch(self) -> str:
+        return "aarch64" if self.architecture == "arm64" else self.architecture
+
+    def check(self) -> None:
+        if self.runtime not in LAMBDA_GLIBC:
+            supported = " or ".join(sorted(LAMBDA_GLIBC))
+            raise BundleError(f"this is {self.runtime}; build with {supported}, the Python the "
+                              "Lambda function runs, so the compiled bytecode is used there")
+
+
+# ---------------------------------------------------------------- what goes in
+
+def project_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list[str]:
+    """The project's declared dependencies, without any extra."""
+    import tomllib
+
+    with pyproject.open("rb") as fh:
+        return list(tomllib.load(fh)["project"]["dependencies"])
+
+
+def _packaging():
+    """packaging's Requirement and canonicalize_name. Imported late because the bytecode
+    worker runs this module without site-packages."""
+    try:
+        from packaging.requirements import Requirement
+        from packaging.utils import canonicalize_name
+    except ImportError:  # pragma: no cover - every pip carries a copy
+        from pip._vendor.packaging.requirements import Requirement
+        from pip._vendor.packaging.utils import canonicalize_name
+    return Requirement, canonicalize_name
+
+
+def runtime_distributions(requirements: Iterable[str]) -> list[importlib.metadata.Distribution]:
+    """The installed distributions that `requirements` need, dependencies included."""
+    import importlib.metadata
+
+    Requirement, canonicalize_name = _packaging()
+    found: dict[str, importlib.metadata.Distribution] = {}
+    todo = list(requirements)
+    while todo:
+        req = Requirement(todo.pop())
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        key = canonicalize_name(req.name)
+        if key in found or key in PROVIDED_BY_RUNTIME:
+            continue
+        try:
+            dist = importlib.metadata.distribution(req.name)
+        except importlib.metadata.PackageNotFoundError:
+            raise BundleError(f"{req.name} is not installed here; run `pip install -e .` "
+                              "in the environment that builds the bundle") from None
+        if req.specifier and not req.specifier.contains(dist.version, prereleases=True):
+            raise BundleError(f"{req.name} {dist.version} is installed but {req} is required")
+        found[key] = dist
+        todo.extend(dist.requires or [])
+    return [found[key] for key in sorted(found)]
+
+
+def _glibc_of(platform_tag: str, arch: str) -> tuple[int, int] | None:
+    """The glibc a manylinux platform tag for `arch` needs, or None if the tag is not one."""
+    match = re.fullmatch(rf"manylinux_(\d+)_(\d+)_{arch}", platform_tag)
+    if match:
+        return int(match[1]), int(match[2])
+    legacy, _, tag_arch = platform_tag.partition("_")
+    return _LEGACY_MANYLINUX.get(legacy) if tag_arch == arch else None
+
+
+def binaries_load_on(dist: importlib.metadata.Distribution, target: Target) -> bool:
+    """True when the distribution's compiled modules were built for the Lambda target.
+
+    A wheel built on this machine (tag linux_x86_64) or for macOS may need a newer glibc or
+    another OS; without its compiled modules PyYAML and charset-normalizer fall back to
+    their pure-Python code, slower but working.
+    """
+    limit = LAMBDA_GLIBC.get(target.runtime, (0, 0))
+    for line in (dist.read_text("WHEEL") or "").splitlines():
+        if not line.startswith("Tag:"):
+            continue
+        for platform_tag in line.split("-")[-1].strip().split("."):
+            glibc = _glibc_of(platform_tag, target.wheel_arch)
+            if glibc is not None and glibc <= limit:
+                return True
+    return False
+
+
+def _distribution_files(dist: importlib.metadata.Distribution, target: Target) -> dict[str, Path]:
+    keep_binaries = binaries_load_on(dist, target)
+    files = {}
+    for rel in dist.files or ():
+        parts = PurePosixPath(str(rel)).parts
+        if parts[0] == ".." or "__pycache__" in parts or rel.suffix == ".pyc":
+            continue  # console scripts outside site-packages; bytecode is compiled afresh
+        if parts[0].endswith(".dist-info") and parts[-1] in _INSTALL_RECORDS:
+            continue
+        if rel.suffix in _BINARY_SUFFIXES and not keep_binaries:
+            continue
+        files[PurePosixPath(*parts).as_posix()] = Path(dist.locate_file(rel))
+    return files
+
+
+def _tree_files(root: Path, prefix: str, suffixes: Sequence[str]) -> dict[str, Path]:
+    files = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or path.suffix not in suffixes or "__pycache__" in rel.parts:
+            continue
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # editor backups and swap files are no content
+        files[f"{prefix}/{rel.as_posix()}"] = path
+    return files
+
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(k is None or (isinstance(k, ast.Name) and k.id in _IMPORT_ERRORS) for k in kinds)
+
+
+class _Imports(ast.NodeVisitor):
+    """The modules one file's import statements name, absolute, each marked optional when an
+    enclosing try catches ImportError. Imports inside functions count too."""
+
+    def __init__(self, package: tuple[str, ...]):
+        self.package = package  # the package the file belongs to, for relative imports
+        self.found: list[tuple[tuple[str, ...], bool]] = []
+        self._guarded = 0
+
+    def visit_Try(self, node: ast.Try) -> None:
+        guarded = any(_catches_import_error(h) for h in node.handlers)
+        self._guarded += guarded
+        for stmt in node.body:
+            self.visit(stmt)
+        self._guarded -= guarded
+        for part in (*node.handlers, *node.orelse, *node.finalbody):
+            self.visit(part)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.found += [(tuple(alias.name.split(".")), self._guarded > 0) for alias in node.names]
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = self.package[:len(self.package) - node.level + 1] if node.level else ()
+        module = base + tuple(node.module.split(".") if node.module else ())
+        # `from .x import y` may name a submodule y as well as an attribute of x
+        for parts in [module] + [module + (alias.name,) for alias in node.names]:
+            self.found.append((parts, self._guarded > 0))
+
+
+def scan_lambda_path(entry: Path = LAMBDA_ENTRY) -> tuple[dict[str, Path], dict[str, bool]]:
+    """What the Lambda handler can import, read from the import statements.
+
+    Returns the skill's own modules (zip name -> file) and the other top-level modules they
+    import (name -> True when every import of it is optional). The other ways in (CLI, web
+    service, local language understanding, this build) stay out, and with them Flask and
+    rapidfuzz.
+    """
+    root = entry.parent.parent  # the folder holding the package
+    package = entry.parent.name
+
+    def files_of(parts: tuple[str, ...]) -> list[Path]:
+        """The module `parts` names and every package above it (importing it runs them all)."""
+        files = []
+        for depth in range(1, len(parts) + 1):
+            base = root.joinpath(*parts[:depth])
+            files += [p for p in (base / "__init__.py", base.with_suffix(".py")) if p.is_file()]
+        return files
+
+    modules: dict[str, Path] = {}
+    others: dict[str, bool] = {}
+    todo = [entry]
+    while todo:
+        path = todo.pop()
+        rel = path.relative_to(root)
+        if rel.as_posix() in modules:
+            continue
+        modules[rel.as_posix()] = path
+        todo.extend(files_of(rel.parts[:-1]))
+        imports = _Imports(rel.parts[:-1])
+        imports.visit(ast.parse(path.read_bytes(), str(path)))
+        for parts, optional in imports.found:
+            if parts and parts[0] == package:
+                todo.extend(files_of(parts))
+            elif parts and parts[0] != "__future__" and parts[0] not in sys.stdlib_module_names:
+                others[parts[0]] = others.get(parts[0], True) and optional
+    return dict(sorted(modules.items())), others
+
+
+def lambda_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list[str]:
+    """The project's declared dependencies that the Lambda path imports.
+
+    rapidfuzz, say, is a dependency of the console script but never imported on Lambda, so
+    it stays out. A Lambda-path import the project does not declare is an error here, not
+    an ImportError on the first cold start.
+    """
+    import importlib.metadata
+
+    Requirement, canonicalize_name = _packaging()
+    owners = importlib.metadata.packages_distributions()
+    declared = {canonicalize_name(Requirement(r).name): r for r in project_requirements(pyproject)}
+    needed = set()
+    for name, optional in scan_lambda_path()[1].items():
+        dists = {canonicalize_name(d) for d in owners.get(name, ())}
+        if not dists and not optional:
+            raise BundleError(f"the Lambda handler imports {name}, "
+                              "which nothing installed provides")
+        if dists and not dists & declared.keys():
+            raise BundleError(f"the Lambda handler imports {name} ({', '.join(sorted(dists))}) "
+                              "but pyproject.toml does not declare it as a dependency")
+        needed |= dists & declared.keys()
+    return [declared[name] for name in sorted(needed)]
+
+
+def _content_dir() -> Path:
+    # The skill's own rule (AFTERCARE_CONTENT_DIR, else content/ beside the package), so the
+    # bundle carries the content the skill would speak here.
+    from skill.content import default_content_dir
+
+    return default_content_dir()
+
+
+def plan_bundle(content_dir: Path | None = None, target: Target | None = None) -> dict[str, Path]:
+    """Every file of the bundle: its name in the zip -> where it comes from."""
+    target = target or Target.of_this_interpreter()
+    content_dir = Path(content_dir) if content_dir else _content_dir()
+    if not content_dir.is_dir():
+        raise BundleError(f"no content folder at {content_dir}")
+    plan = {}
+    for dist in runtime_distributions(lambda_requirements()):
+        files = _distribution_files(dist, target)
+        clash = sorted(n for n in files if n.split("/")[0] in {"skill", "content"})
+        if clash:  # the zip root is shared; the skill must not shadow a dependency or vice versa
+            raise BundleError(f"{dist.metadata['Name']} installs {clash[0]}, which the skill owns")
+        plan.update(files)
+    plan.update(scan_lambda_path()[0])
+    plan.update(_tree_files(content_dir, "content", (".yaml", ".yml")))
+    return plan
+
+
+# ---------------------------------------------------------------- writing the zip
+
+def unchecked_pyc(source: bytes, filename: str) -> bytes:
+    """Bytecode Python uses without comparing it with the source (PEP 552, unchecked hash).
+
+    Lambda unpacks the zip with new timestamps onto a read-only disk: timestamp-checked
+    bytecode would look stale there and be recompiled in memory on every cold start.
+    `filename` is the name inside the zip, so no build path leaks into the bytes.
+    """
+    code = compile(source, filename, "exec", dont_inherit=True, optimize=0)
+    flags = (0b01).to_bytes(4, "little")  # hash-based, source not checked
+    header = importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(source)
+    return header + marshal.dumps(code)
+
+
+def _compile_worker() -> None:
+    """Runs in the child process `_with_bytecode` starts: sources in, bytecode out."""
+    out_dir = Path(sys.argv[2])
+    for index, (name, path) in enumerate(json.load(sys.stdin)):
+        try:
+            pyc = unchecked_pyc(Path(path).read_bytes(), name)
+        except SyntaxError:
+            continue  # code for another Python version, never imported here
+        (out_dir / f"{index}.pyc").write_bytes(pyc)
+
+
+def _with_bytecode(plan: dict[str, Path]) -> dict[str, bytes]:
+    """The plan's files read in, each Python source joined by its bytecode.
+
+    Compiled in a fresh interpreter: marshal's output depends on which objects the
+    process already holds, so compiling here would make builds differ with their caller.
+    """
+    import subprocess
+    import tempfile
+
+    entries = {name: path.read_bytes() for name, path in plan.items()}
+    sources = sorted((name, str(path)) for name, path in plan.items() if name.endswith(".py"))
+    with tempfile.TemporaryDirectory() as out_dir:
+        worker = ("import sys; sys.path.insert(0, sys.argv[1]); import warnings; "
+                  "warnings.simplefilter('ignore'); from skill.bundle import _compile_worker; "
+                  "_compile_worker()")
+        subprocess.run([sys.executable, "-I", "-S", "-c", worker, str(REPO_ROOT), out_dir],
+                       input=json.dumps(sources), text=True, check=True)
+        for index, (name, _) in enumerate(sources):
+            pyc = Path(out_dir, f"{index}.pyc")
+            if pyc.is_file():
+                entries[importlib.util.cache_from_source(name, optimization="")] = pyc.read_bytes()
+    return entries
+
+
+def _write_zip(out: Path, entries: dict[str, bytes]) -> None:
+    import zipfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.create_system = 3  # Unix, so the permission bits below are honoured
+            info.external_attr = _ZIP_FILE_MODE
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, entries[name])
+    partial.replace(out)  # a failed build never leaves a half-written bundle to deploy
+
+
+def _content_as_json(entries: dict[str, bytes]) -> dict[str, bytes]:
+    """content/**/*.yaml -> the same data as .json: the skill reads either, and JSON parses
+    without importing a YAML library on the cold-start path."""
+    from skill.content import parse_yaml
+
+    out = {}
+    for name, data in entries.items():
+        if name.startswith("content/") and name.endswith((".yaml", ".yml")):
+            parsed = parse_yaml(data.decode("utf-8"), Path(name))
+            name = name.rsplit(".", 1)[0] + ".json"
+            data = json.dumps(parsed, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+        out[name] = data
+    return out
+
+
+def build_lambda_bundle(out: Path, *, content_dir: Path | None = None) -> int:
+    """Write the Lambda bundle to `out`; returns its size in bytes.
+
+    The content is validated first: a broken YAML file fails the build, not the skill.
+    """
+    target = Target.of_this_interpreter()
+    target.check()
+    from skill.content import load_content
+
+    content_dir = Path(content_dir) if content_dir else _content_dir()
+    load_content(content_dir)
+    entries = _content_as_json(_with_bytecode(plan_bundle(content_dir, target)))
+    _write_zip(Path(out), entries)
+    return Path(out).stat().st_size
+
+
+def declared_runtimes(ask_resources: Path = ASK_RESOURCES) -> set[str]:
+    """The Lambda runtimes deploy/ask-resources.json asks for, over all profiles."""
+    if not ask_resources.is_file():
+        return set()
+    profiles = json.loads(ask_resources.read_text(encoding="utf-8")).get("profiles", {})
+    return {
+        p["skillInfrastructure"]["userConfig"]["runtime"]
+        for p in profiles.values()
+        if "runtime" in p.get("skillInfrastructure", {}).get("userConfig", {})
+    }
+
+
+# ---------------------------------------------------------------- the skill package's models
+
+def stale_skill_package_models(source: Path = MODEL_DIR,
+                               target: Path = SKILL_PACKAGE_MODEL_DIR) -> list[str]:
+    """Locale files that differ between interaction_model/ and the skill package."""
+    wanted = {p.name: p.read_bytes() for p in source.glob("*.json")}
+    have = {p.name: p.read_bytes() for p in target.glob("*.json")} if target.is_dir() else {}
+    names = wanted.keys() | have.keys()
+    return sorted(name for name in names if wanted.get(name) != have.get(name))
+
+
+def sync_skill_package_models(source: Path = MODEL_DIR,
+                              target: Path = SKILL_PACKAGE_MODEL_DIR) -> list[Path]:
+    """Copy interaction_model/<locale>.json into the skill package, removing stale locales.
+
+    Returns the skill package's model files, all now identical to their source.
+    """
+    models = sorted(source.glob("*.json"))
+    if not models:
+        raise BundleError(f"no interaction model in {source}")
+    for path in models:
+        try:
+            json.loads(path.read_bytes())
+        except ValueError as exc:  # fail here, not halfway through `ask deploy`
+            raise BundleError(f"{path}: not valid JSON: {exc}") from None
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.json"):
+        if not (source / old.name).is_file():
+            old.unlink()
+    written = []
+    for path in models:
+        dest = target / path.name
+        data = path.read_bytes()
+        if not dest.is_file() or dest.read_bytes() != data:
+            dest.write_bytes(data)
+        written.append(dest)
+    return written
+
+
+# ---------------------------------------------------------------- CLI glue
+
+def add_build_lambda_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="where to write the zip")
+    parser.add_argument("--content-dir", type=Path, default=None,
+                        help="content to bundle (default: AFTERCARE_CONTENT_DIR, else content/)")
+    parser.add_argument("--strict-runtime", action="store_true",
+                        help="fail when deploy/ask-resources.json names another Python runtime")
+
+
+def run_build_lambda(args: argparse.Namespace) -> int:
+    target = Target.of_this_interpreter()
+    others = declared_runtimes() - {target.runtime}
+    if others:
+        message = (f"deploy/ask-resources.json deploys {', '.join(sorted(others))} but this "
+                   f"is {target.runtime}: the bundle's bytecode would go unused there")
+        if args.strict_runtime:
+            print(f"error: {message}", file=sys.stderr)
+            return 2
+        print(f"warning: {message}", file=sys.stderr)
+    try:
+        size = build_lambda_bundle(args.out, content_dir=args.content_dir)
+    except BundleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {size:,} bytes ({size / 2**20:.1f} MiB), "
+          f"for Lambda {target.runtime} on {target.architecture}")
+    return 0
+
+
+def add_sync_models_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 if the skill package's copy is stale")
+
+
+def run_sync_models(args: argparse.Namespace) -> int:
+    if args.check:
+        stale = stale_skill_package_models()
+        for name in stale:
+            print(f"stale: deploy/skill-package/interactionModels/custom/{name}", file=sys.stderr)
+        return 1 if stale else 0
+    try:
+        written = sync_skill_package_models()
+    except BundleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path.relative_to(REPO_ROOT))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m skill.bundle ...`: the same commands without the full CLI."""
+    parser = argparse.ArgumentParser(prog="python -m skill.bundle")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_build_lambda_arguments(commands.add_parser("build-lambda", help="write the AWS Lambda zip"))
+    add_sync_models_arguments(commands.add_parser("sync-models", help="copy interaction_model/ "
+                                                  "into the ASK skill package"))
+    args = parser.parse_args(argv)
+    return run_build_lambda(args) if args.command == "build-lambda" else run_sync_models(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The CloudFormation template ask deploy creates the Lambda function from."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cfnlint.api import ManualArgs, lint
+from cfnlint.decode import decode
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+TEMPLATE = DEPLOY / "infrastructure" / "cfn-deployer" / "skill-stack.yaml"
+# The AWS regions Alexa calls Lambda functions in: North America, Europe, Far East.
+ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    data, errors = decode(str(TEMPLATE))
+    assert not errors, errors
+    return data
+
+
+def _one(template: dict, resource_type: str) -> dict:
+    found = [r for r in template["Resources"].values() if r["Type"] == resource_type]
+    assert len(found) == 1, resource_type
+    return found[0]["Properties"]
+
+
+def _default(template: dict, value):
+    """A property's value, following a Ref to a parameter's default."""
+    if isinstance(value, dict) and "Ref" in value and value["Ref"] in template["Parameters"]:
+        return template["Parameters"][value["Ref"]].get("Default")
+    return value
+
+
+def test_cfn_lint_is_clean():
+    # Errors, warnings and informational checks, in every region Alexa uses; nothing ignored.
+    matches = lint(TEMPLATE.read_text(encoding="utf-8"),
+                   config=ManualArgs(regions=ALEXA_REGIONS, include_checks=["I"]))
+    assert not matches, "\n".join(str(m) for m in matches)
+
+
+def test_template_ignores_no_cfn_lint_rule(template):
+    assert "cfn-lint" not in template.get("Metadata", {})
+    for resource in template["Resources"].values():
+        assert "cfn-lint" not in resource.get("Metadata", {})
+
+
+def test_function_runtime_handler_memory_and_timeout(template):
+    function = _one(template, "AWS::Lambda::Function")
+    runtimes = template["Parameters"]["LambdaRuntime"]["AllowedValues"]
+    assert set(runtimes) <= {"python3.11", "python3.12"}
+    assert _default(template, function["Runtime"]) in runtimes
+    assert _default(template, function["Handler"]) == "skill.lambda_function.lambda_handler"
+    assert function["MemorySize"] == 512
+    assert function["Timeout"] <= 7  # Alexa waits 8 seconds
+
+
+def test_alexa_trigger_is_bound_to_the_skill_id(template):
+    permission = _one(template, "AWS::Lambda::Permission")
+    assert permission["Principal"] == "alexa-appkit.amazon.com"
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["EventSourceToken"] == {"Ref": "SkillId"}
+    function_name = permission["FunctionName"]
+    assert function_name == {"Fn::GetAtt": ["AlexaSkillFunction", "Arn"]}
+
+
+def test_skill_id_reaches_the_code(template):
+    # The SDK refuses requests for another skill only when it knows the skill id.
+    variables = _one(template, "AWS::Lambda::Function")["Environment"]["Variables"]
+    assert variables["AFTERCARE_SKILL_ID"] == {"Ref": "SkillId"}
+    assert {"AFTERCARE_CLINIC_NAME", "AFTERCARE_CLINIC_PHONE"} <= set(variables)
+
+
+def test_logs_have_a_retention_and_a_home(template):
+    log_group = _one(template, "AWS::Logs::LogGroup")
+    assert _default(template, log_group["RetentionInDays"])
+    function = _one(template, "AWS::Lambda::Function")
+    assert function["LoggingConfig"]["LogGroup"] == {"Ref": "AlexaSkillLogGroup"}
+
+
+def test_role_may_only_write_its_own_logs(template):
+    role = _one(template, "AWS::IAM::Role")
+    assert "ManagedPolicyArns" not in role
+    trust = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                      "Action": "sts:AssumeRole"}]
+    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str)
+                                                else s["Action"])}
+    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents"}
+    assert all(s["Effect"] == "Allow" for s in statements)
+    assert all(s["Resource"] == {"Fn::GetAtt": ["AlexaSkillLogGroup", "Arn"]} for s in statements)
+
+
+def test_nothing_is_stored_so_there_is_no_table(template):
+    types = {r["Type"] for r in template["Resources"].values()}
+    assert not any(t.startswith(("AWS::DynamoDB::", "AWS::S3::", "AWS::RDS::")) for t in types)
+
+
+def test_stack_outputs_the_endpoint_ask_cli_reads(template):
+    # cfn-deployer takes the Lambda ARN from the output named SkillEndpoint.
+    endpoint = template["Outputs"]["SkillEndpoint"]["Value"]
+    assert endpoint == {"Fn::GetAtt": ["AlexaSkillFunction", "Arn"]}
+
+
+def test_template_does_not_trigger_skill_credential_lookup():
+    # cfn-deployer fetches the skill's messaging credentials when the template text names
+    # both of these; this skill sends no proactive messages and needs no secret.
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert not ("SkillClientId" in text and "SkillClientSecret" in text)

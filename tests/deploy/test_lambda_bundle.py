@@ -1,0 +1,243 @@
+"""The Lambda bundle: what it holds, and that it answers Alexa with only itself on the path."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from skill.bundle import (BundleError, Target, binaries_load_on, build_lambda_bundle,
+                          lambda_requirements, plan_bundle, scan_lambda_path, unchecked_pyc)
+from skill.content import ContentError, load_content
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
+MAX_BUNDLE_BYTES = 8 * 1024 * 1024
+# Must never reach Lambda: the web service's, the local ways in's and the tests' libraries,
+# and what Lambda's runtime already has.
+FORBIDDEN_TOP_LEVEL = {
+    "flask", "flask_ask_sdk", "werkzeug", "jinja2", "gunicorn", "cryptography", "cffi",
+    "oscrypto", "certvalidator", "asn1crypto", "ask_sdk_webservice_support", "rapidfuzz",
+    "pytest", "_pytest", "cfnlint", "freezegun", "boto3", "botocore", "interaction_model",
+}
+
+# Runs inside the bare interpreter: no site-packages, no virtualenv, only the bundle folder.
+RUNNER = r"""
+import json, sys
+folder, events_path = sys.argv[1], sys.argv[2]
+sys.path.insert(0, folder)
+from skill.lambda_function import lambda_handler
+results = []
+for event in json.load(open(events_path)):
+    try:
+        results.append({"response": lambda_handler(event, None)})
+    except Exception as exc:
+        results.append({"error": type(exc).__name__})
+print(json.dumps({"results": results, "path": sys.path, "modules": sorted(sys.modules)}))
+"""
+
+
+def envelope(request: dict, application_id: str = SKILL_ID, new: bool = True) -> dict:
+    """An Alexa request envelope as the Alexa service sends it to a Lambda function."""
+    application = {"applicationId": application_id}
+    user = {"userId": "amzn1.ask.account.TESTUSER"}
+    return {
+        "version": "1.0",
+        "session": {"new": new, "sessionId": "amzn1.echo-api.session.TEST",
+                    "application": application, "user": user, "attributes": {}},
+        "context": {"System": {"application": application, "user": user,
+                               "device": {"deviceId": "amzn1.ask.device.TEST",
+                                          "supportedInterfaces": {}},
+                               "apiEndpoint": "https://api.amazonalexa.com"}},
+        "request": {"requestId": "amzn1.echo-api.request.TEST", "timestamp": "2025-01-01T12:00:00Z",
+                    "locale": "en-US", **request},
+    }
+
+
+LAUNCH = {"type": "LaunchRequest"}
+EMERGENCY = {"type": "IntentRequest", "dialogState": "COMPLETED",
+             "intent": {"name": "EmergencyIntent", "confirmationStatus": "NONE", "slots": {}}}
+
+
+def _snapshot(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def bundle_run(unpacked_bundle, plain_python, tmp_path_factory):
+    events = [envelope(LAUNCH), envelope(EMERGENCY, new=False),
+              envelope(LAUNCH, application_id=OTHER_SKILL_ID)]
+    events_path = tmp_path_factory.mktemp("events") / "events.json"
+    events_path.write_text(json.dumps(events))
+    before = _snapshot(unpacked_bundle)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "AFTERCARE_SKILL_ID": SKILL_ID}  # what the template sets; nothing else leaks in
+    done = subprocess.run(
+        [plain_python, "-I", "-S", "-c", RUNNER, str(unpacked_bundle), str(events_path)],
+        cwd=tmp_path_factory.mktemp("cwd"), env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    out["changed"] = _snapshot(unpacked_bundle) != before
+    return out
+
+
+def _speech(result: dict) -> tuple[str, dict]:
+    response = result["response"]["response"]
+    ssml = response["outputSpeech"]["ssml"]
+    ET.fromstring(ssml)  # Alexa rejects invalid SSML
+    return "".join(ET.fromstring(ssml).itertext()), response
+
+
+def test_only_the_bundle_is_importable(bundle_run, unpacked_bundle):
+    extra = [p for p in bundle_run["path"] if p != str(unpacked_bundle)]
+    assert all("site-packages" not in p and ".venv" not in p for p in extra), extra
+    leaked = {m.split(".")[0] for m in bundle_run["modules"]} & FORBIDDEN_TOP_LEVEL
+    assert not leaked
+
+
+def test_bundle_answers_a_launch_request(bundle_run):
+    text, response = _speech(bundle_run["results"][0])
+    assert text.strip()
+    if text.rstrip().endswith("?"):  # a question keeps the session open, with a reprompt
+        assert response["shouldEndSession"] is False
+        assert response["reprompt"]["outputSpeech"]["ssml"]
+
+
+def test_bundle_answers_the_emergency_intent_with_the_number_first(bundle_run):
+    number = load_content(REPO_ROOT / "content")["en-US"].emergency_number
+    text, response = _speech(bundle_run["results"][1])
+    first_sentence = text.split(".")[0]
+    assert number in first_sentence, text
+    assert response["shouldEndSession"] is True  # asks nothing back
+    assert response["card"].get("content") or response["card"].get("text")  # also on a card
+
+
+def test_bundle_refuses_requests_for_another_skill(bundle_run):
+    # AFTERCARE_SKILL_ID, set by the template, makes the SDK check the application id.
+    assert bundle_run["results"][2].get("error"), bundle_run["results"][2]
+
+
+def test_bundled_bytecode_is_used_as_is(bundle_run):
+    # Lambda's disk is read-only: stale bytecode would be recompiled on every cold start.
+    # Python rewrites a stale .pyc when it can, so an unchanged folder means none was stale.
+    assert not bundle_run["changed"]
+
+
+def test_bundle_is_within_size_limit(lambda_bundle):
+    assert lambda_bundle.stat().st_size <= MAX_BUNDLE_BYTES
+
+
+def test_bundle_layout(lambda_bundle):
+    with zipfile.ZipFile(lambda_bundle) as zf:
+        infos = zf.infolist()
+    names = [i.filename for i in infos]
+    tops = {n.split("/")[0] for n in names}
+    assert {"skill", "content"} <= tops
+    assert "skill/lambda_function.py" in names
+    # content travels as JSON so the cold start parses it without PyYAML
+    assert "content/en-US/topics/emergency.json" in names
+    assert not any(n.startswith("content/") and n.endswith(".yaml") for n in names)
+    assert not {t.split("-")[0].lower() for t in tops} & FORBIDDEN_TOP_LEVEL
+    # only the Lambda path of the skill package: no CLI, web service, local NLU or build code
+    assert not {"skill/cli.py", "skill/webservice.py", "skill/bundle.py"} & set(names)
+    assert names == sorted(names)  # deterministic order
+    for info in infos:
+        assert (info.external_attr >> 16) & 0o444 == 0o444, info.filename  # readable by Lambda
+
+
+def test_every_module_has_unchecked_bytecode(lambda_bundle):
+    with zipfile.ZipFile(lambda_bundle) as zf:
+        names = set(zf.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        missing = [n for n in sources
+                   if importlib.util.cache_from_source(n, optimization="") not in names]
+        assert len(missing) <= len(sources) // 100, missing[:10]  # only other-Python-only files
+        pyc = zf.read(importlib.util.cache_from_source("skill/lambda_function.py", optimization=""))
+        source = zf.read("skill/lambda_function.py")
+    assert pyc == unchecked_pyc(source, "skill/lambda_function.py")
+    assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, never checked against source
+
+
+def test_bundle_is_reproducible(lambda_bundle, tmp_path):
+    again = tmp_path / "again.zip"
+    build_lambda_bundle(again, content_dir=REPO_ROOT / "content")
+    with zipfile.ZipFile(lambda_bundle) as first, zipfile.ZipFile(again) as second:
+        assert first.namelist() == second.namelist()
+        differ = [n for n in first.namelist() if first.read(n) != second.read(n)]
+    assert not differ
+
+
+def test_plan_has_no_dev_tools():
+    tops = {name.split("/")[0] for name in plan_bundle(REPO_ROOT / "content")}
+    assert not tops & FORBIDDEN_TOP_LEVEL
+
+
+def test_broken_content_fails_the_build(tmp_path):
+    broken = tmp_path / "content"
+    (broken / "en-US").mkdir(parents=True)
+    (broken / "en-US" / "locale.yaml").write_text("phrases: [unclosed\n")
+    with pytest.raises(ContentError):
+        build_lambda_bundle(tmp_path / "out.zip", content_dir=broken)
+    assert not (tmp_path / "out.zip").exists()
+
+
+def test_missing_content_folder_is_a_bundle_error(tmp_path):
+    with pytest.raises((BundleError, ContentError)):
+        build_lambda_bundle(tmp_path / "out.zip", content_dir=tmp_path / "nowhere")
+
+
+def test_lambda_path_is_read_from_the_imports(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "entry.py").write_text(
+        "import json\nfrom . import helper\nfrom .sub import leaf\n"
+        "try:\n    import ujson\nexcept ImportError:\n    ujson = None\n"
+        "def later():\n    from .lazy import thing\n    import yaml\n")
+    (pkg / "helper.py").write_text("from pkg.sub.leaf import x\n")
+    (pkg / "sub" / "leaf.py").write_text("x = 1\n")
+    (pkg / "lazy.py").write_text("thing = 1\n")
+    (pkg / "cli.py").write_text("import rapidfuzz\n")  # never imported from the entry
+    modules, others = scan_lambda_path(pkg / "entry.py")
+    assert list(modules) == ["pkg/__init__.py", "pkg/entry.py", "pkg/helper.py", "pkg/lazy.py",
+                             "pkg/sub/__init__.py", "pkg/sub/leaf.py"]
+    assert others == {"ujson": True, "yaml": False}  # json is the standard library's
+
+
+def test_lambda_requirements_leave_out_what_only_the_cli_uses():
+    names = {re.split(r"[<>=!~; \[]", r)[0].lower() for r in lambda_requirements()}
+    assert {"ask-sdk-core", "pyyaml"} <= names
+    assert "rapidfuzz" not in names
+
+
+class _Wheel:
+    def __init__(self, *tags: str):
+        self.text = "Wheel-Version: 1.0\n" + "".join(f"Tag: {t}\n" for t in tags)
+
+    def read_text(self, name):
+        return self.text if name == "WHEEL" else None
+
+
+@pytest.mark.parametrize("tags, runtime, arch, loads", [
+    (["cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"], "python3.11", "x86_64", True),
+    (["cp311-cp311-manylinux_2_5_x86_64", "cp311-cp311-manylinux1_x86_64"], "python3.11", "x86_64",
+     True),
+    # python3.11 runs on Amazon Linux 2 (glibc 2.26), python3.12 on Amazon Linux 2023 (2.34)
+    (["cp311-cp311-manylinux_2_28_x86_64"], "python3.11", "x86_64", False),
+    (["cp312-cp312-manylinux_2_28_x86_64"], "python3.12", "x86_64", True),
+    (["cp311-cp311-manylinux_2_17_aarch64"], "python3.11", "x86_64", False),
+    (["cp311-cp311-manylinux_2_17_aarch64"], "python3.11", "arm64", True),
+    (["cp311-cp311-linux_x86_64"], "python3.11", "x86_64", False),            # built here
+    (["cp311-cp311-macosx_11_0_arm64"], "python3.11", "arm64", False),
+    (["cp311-cp311-musllinux_1_1_x86_64"], "python3.11", "x86_64", False),
+])
+def test_compiled_modules_are_kept_only_when_lambda_can_load_them(tags, runtime, arch, loads):
+    assert binaries_load_on(_Wheel(*tags), Target(runtime, arch)) is loads
