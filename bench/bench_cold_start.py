@@ -157,8 +157,15 @@ def unpack(bundle: Path, workdir: Path) -> tuple[Path, Path]:
     return aftercare, hello
 
 
+# The function's environment as the deploy template sets it (the store is DynamoDB, created
+# on first use); the hello-world skill ignores these.
+LAMBDA_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "AFTERCARE_STORE": "dynamodb",
+              "AFTERCARE_DYNAMODB_TABLE": "aftercare", "AWS_REGION": "us-east-1",
+              "AFTERCARE_SKILL_ID": "amzn1.ask.skill.BENCH"}
+
+
 def sample(python: str, folder: Path, module: str) -> dict[str, float]:
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    env = LAMBDA_ENV
     done = subprocess.run([python, "-I", "-S", "-c", PROBE, str(folder), module,
                            json.dumps(LAUNCH)], env=env, cwd=folder.parent,
                           capture_output=True, text=True, timeout=60, check=False)
@@ -171,7 +178,7 @@ def import_tree(python: str, folder: Path, module: str) -> list[tuple[int, str, 
     """One `-X importtime` run: (depth, module, self us, cumulative us), parents first."""
     done = subprocess.run([python, "-I", "-S", "-X", "importtime", "-c",
                            f"import sys; sys.path.insert(0, {str(folder)!r}); import {module}"],
-                          env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                          env=LAMBDA_ENV, capture_output=True, text=True,
                           check=True)
     rows = []
     for line in done.stderr.splitlines():

@@ -6,8 +6,9 @@ from typing import Mapping
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from .content import LocaleContent, get_content
-from .handlers.conversation import (LaunchHandler, PhraseHandler, RepeatHandler,
-                                    SessionEndedHandler, YesMoreHandler)
+from .handlers.conversation import (ForgetHandler, LaunchHandler, NoHandler, PhraseHandler,
+                                    RepeatHandler, SessionEndedHandler, SessionTimeHandler,
+                                    YesMoreHandler)
 from .handlers.errors import CatchAllExceptionHandler
 from .handlers.safety import SafetyHandler, UnsupportedLocaleHandler
 from .handlers.topics import TopicHandler
@@ -28,7 +29,10 @@ def build_skill_builder(skill_id: str | None = None, persistence_adapter=None, a
         SafetyHandler(content),
         TopicHandler(content),
         LaunchHandler(content),
+        SessionTimeHandler(content),
+        ForgetHandler(content),
         YesMoreHandler(content),
+        NoHandler(content),
         RepeatHandler(content),
         PhraseHandler(content),
     ):

@@ -13,8 +13,24 @@ import sys
 from .speech import to_plain
 
 
+def _zone_name(args) -> str | None:
+    """--timezone, else the fixed offset of --now as an IANA Etc/GMT zone, else none (UTC)."""
+    if args.timezone:
+        return args.timezone
+    offset = args.now.utcoffset() if args.now else None
+    if offset is None:
+        return None
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest:
+        return None
+    return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # Etc/GMT+5 is five hours behind
+
+
 def _skill(args):
     # Imported here so `aftercare --help` stays instant.
+    from zoneinfo import ZoneInfo
+
+    from .alexa_api import LocalAlexaApi
     from .builder import build_skill_builder
     from .content import DEFAULT_LOCALE, ContentError, get_content
     from .conversation_driver import Conversation
@@ -23,9 +39,38 @@ def _skill(args):
         content = get_content()
     except ContentError as exc:
         sys.exit(f"aftercare: bad content: {exc}")
-    handler = build_skill_builder(content=content).lambda_handler()
+    zone_name = _zone_name(args)
+    try:
+        zone = ZoneInfo(zone_name) if zone_name else None
+    except (ValueError, KeyError, OSError):
+        sys.exit(f"aftercare: unknown time zone {zone_name!r}")
+    store = None
+    if args.user:
+        # Memory across runs is what --user is for; the adapter is chosen as in production.
+        from .persistence import persistence_from_environment
+
+        # Expiry is judged on the conversation's clock, so --now plays the future too.
+        clock = (lambda: args.now.timestamp()) if args.now else None
+        store = persistence_from_environment(**({"clock": clock} if clock else {}))
+    api = LocalAlexaApi(zone_name, reminders_allowed=not args.no_reminder_permission)
+    handler = build_skill_builder(content=content, persistence_adapter=store,
+                                  api_client=api).lambda_handler()
     locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
-    return Conversation(handler, locale_content, locale=args.locale)
+    from datetime import timezone
+    return Conversation(handler, locale_content, locale=args.locale, user_id=args.user,
+                        now=args.now, zone=zone or timezone.utc)
+
+
+def _moment(text: str):
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use ISO 8601, e.g. 2026-11-27T18:00:00-05:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give an offset, e.g. 2026-11-27T18:00:00-05:00")
+    return moment
 
 
 def render(response: dict, style: str) -> str:
@@ -69,6 +114,14 @@ def cmd_chat(args) -> int:
 
 def _add_output_flags(parser, ssml: bool) -> None:
     parser.add_argument("--locale", default="en-US", help="request locale (default en-US)")
+    parser.add_argument("--user", help="a user id: what you agree to have remembered is kept "
+                        "across runs for this id (AFTERCARE_STORE, AFTERCARE_SQLITE_PATH)")
+    parser.add_argument("--now", type=_moment, help="the moment the conversation happens, "
+                        "e.g. 2026-11-27T18:00:00-05:00 (default: the real clock)")
+    parser.add_argument("--timezone", help="the device's time zone, e.g. America/New_York "
+                        "(default: the offset of --now, else unknown)")
+    parser.add_argument("--no-reminder-permission", action="store_true",
+                        help="act as if reminders were not allowed in the Alexa app")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help="print the whole response JSON")
     if ssml:

@@ -23,8 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from .session_time import PHASES
+
 
 URGENCIES = ("routine", "urgent", "emergency")
+ELAPSED = "{elapsed}"  # filled when spoken, not when loaded
 DEFAULT_LOCALE = "en-US"
 UNRECOGNISED = "unrecognised"  # variant spoken when a slot holds a value we have no guidance for
 
@@ -49,6 +52,16 @@ class Answer:
     reprompt: str | None = None
     more: "Answer | None" = None
     more_topic: str | None = None
+    # Answers for the time since the session (early < 24 h <= middle < 48 h <= late),
+    # spoken instead of this one when the session time is known.
+    phases: "Mapping[str, Answer] | None" = None
+
+    def after(self, phase: str, elapsed: str) -> "Answer":
+        """The answer for this phase, with "{elapsed}" said ("about a day and a half")."""
+        return self.phases[phase].saying(elapsed)
+
+    def saying(self, elapsed: str) -> "Answer":
+        return replace(self, speech=self.speech.replace(ELAPSED, elapsed))
 
     @property
     def asks(self) -> bool:
@@ -68,12 +81,20 @@ class Topic:
     path: Path
     slot: str | None = None
     symptoms: tuple[str, ...] = ()
-    red_flags: tuple[re.Pattern[str], ...] = ()
+    red_flags: tuple[str, ...] = ()  # phrases the local resolver routes here first
     escalate_body_areas: tuple[str, ...] = ()
     escalate_symptoms: tuple[str, ...] = ()
 
     def answer(self, variant: str | None = None) -> Answer:
         return self.answers.get(variant or "default", self.answers["default"])
+
+    def names_red_flag(self, text: str) -> bool:
+        return any(red_flag_pattern(p).search(text) for p in self.red_flags)
+
+
+@functools.lru_cache(maxsize=None)
+def red_flag_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{pattern})\b")
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,11 @@ class LocaleContent:
 REQUIRED_PHRASES = (
     "launch", "help", "fallback", "goodbye", "no", "yes_without_offer", "nothing_to_repeat",
     "follow_up", "error", "unsupported_locale",
+    # the time-aware layer
+    "ask_when", "when_not_understood", "time_unclear", "session_in_future", "time_noted", "utc_caveat",
+    "offer_remember", "remembered", "remember_failed", "not_remembered", "offer_reminder",
+    "reminder_text", "reminder_set", "reminder_permission", "reminder_failed", "no_reminder",
+    "forgotten", "nothing_to_forget",
 )
 
 
@@ -204,7 +230,10 @@ def _fill(text: str, values: Mapping[str, str], path: Path, key: str) -> str:
     return text.format_map(values)
 
 
-def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = True) -> Answer:
+def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = True,
+            phase_of: Answer | None = None, elapsed_ok: bool = False) -> Answer:
+    """One answer. `inherit` supplies a missing card and source; a phase of an answer
+    (`phase_of`) that asks a question also takes over its parent's offer."""
     card = f.sub("card")
     if card is None and inherit is None:
         raise ContentError(f.path, f.key("card"), "missing")
@@ -220,6 +249,9 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
         source=sources,
         more_topic=f.text("more_topic", required=False),
     )
+    if phase_of is not None and answer.asks and not (answer.reprompt or more_text or answer.more_topic):
+        answer = replace(answer, reprompt=phase_of.reprompt, more=phase_of.more,
+                         more_topic=phase_of.more_topic)
     if more_text:
         answer = replace(answer, more=Answer(
             speech=more_text, card_title=answer.card_title, card_text=answer.card_text,
@@ -236,6 +268,19 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
         raise ContentError(f.path, f.key("speech"), problem)
     if answer.more and answer.more.asks:
         raise ContentError(f.path, f.key("more"), "must not ask a question")
+    phases = f.sub("phases")
+    if phases is not None:
+        if phase_of is not None:
+            raise ContentError(f.path, phases.prefix, "a phase cannot have phases")
+        missing = [p for p in PHASES if p not in phases.data]
+        extra = [str(p) for p in phases.data if p not in PHASES]
+        if missing or extra:
+            raise ContentError(f.path, phases.prefix, f"needs exactly {', '.join(PHASES)}")
+        answer = replace(answer, phases={
+            p: _answer(phases.sub(p), inherit=answer, offer_required=offer_required, phase_of=answer)
+            for p in PHASES})
+    elif ELAPSED in answer.speech and phase_of is None and not elapsed_ok:
+        raise ContentError(f.path, f.key("speech"), "{elapsed} is only known inside phases")
     return answer
 
 
@@ -253,7 +298,7 @@ def _clinic(content_dir: Path) -> dict[str, str]:
     return out
 
 
-def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
+def _load_topic(path: Path, values: Mapping[str, str], check_patterns: bool = True) -> Topic:
     f = _Fields(_read_yaml(path), path, "", values)
     urgency = f.text("urgency")
     if urgency not in URGENCIES:
@@ -266,22 +311,22 @@ def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
         raise ContentError(path, "slot" if variants else "variants", "slot and variants go together")
     for name in (variants.data if variants else {}):
         answers[str(name)] = _answer(variants.sub(str(name)), inherit=default)
-    flags = []
-    for i, pattern in enumerate(f.strings("red_flags")):
+    flags = f.strings("red_flags")
+    for i, pattern in enumerate(flags if check_patterns else ()):
         try:
-            flags.append(re.compile(rf"\b(?:{pattern})\b"))
+            red_flag_pattern(pattern)
         except re.error as exc:
             raise ContentError(path, f"red_flags[{i}]", f"not a valid pattern: {exc}") from None
     escalate = f.sub("escalate")
     return Topic(
         id=path.stem, intent=f.text("intent"), urgency=urgency, answers=answers, path=path,
-        slot=slot, symptoms=f.strings("symptoms"), red_flags=tuple(flags),
+        slot=slot, symptoms=f.strings("symptoms"), red_flags=flags,
         escalate_body_areas=escalate.strings("body_areas") if escalate else (),
         escalate_symptoms=escalate.strings("symptoms") if escalate else (),
     )
 
 
-def load_locale(content_dir: Path, locale: str) -> LocaleContent:
+def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> LocaleContent:
     clinic = _clinic(content_dir)
     locale_path = data_file(content_dir / locale, "locale")
     raw = _Fields(_read_yaml(locale_path), locale_path, "", {"clinic": clinic["name"]})
@@ -295,6 +340,7 @@ def load_locale(content_dir: Path, locale: str) -> LocaleContent:
         "practitioner": practitioner,
         "clinic": clinic["name"] or practitioner,
         "clinic_phone": clinic["phone"] or number.text("no_phone"),
+        "elapsed": ELAPSED,
     }
     phrases_f = _Fields(raw.data.get("phrases"), locale_path, "phrases", values)
     phrases = {}
@@ -302,11 +348,11 @@ def load_locale(content_dir: Path, locale: str) -> LocaleContent:
         sub = phrases_f.sub(name)
         if sub is None:
             raise ContentError(locale_path, f"phrases.{name}", "missing")
-        phrases[name] = _answer(sub, offer_required=False)
+        phrases[name] = _answer(sub, offer_required=False, elapsed_ok=True)
 
     topic_dir = content_dir / locale / "topics"
     paths = sorted(p for p in topic_dir.glob("*") if p.suffix in DATA_SUFFIXES)
-    topics = {p.stem: _load_topic(p, values) for p in paths}
+    topics = {p.stem: _load_topic(p, values, check_patterns) for p in paths}
     if not topics:
         raise ContentError(topic_dir, "(folder)", "no topic files")
     by_intent: dict[str, Topic] = {}
@@ -328,18 +374,23 @@ def load_locale(content_dir: Path, locale: str) -> LocaleContent:
     return LocaleContent(locale, values["emergency_number"], phrases, topics, by_intent, by_symptom)
 
 
-def load_content(content_dir: Path | None = None) -> dict[str, LocaleContent]:
-    """Every locale folder under content_dir, validated."""
+def load_content(content_dir: Path | None = None, check_patterns: bool = True
+                 ) -> dict[str, LocaleContent]:
+    """Every locale folder under content_dir, validated.
+
+    `check_patterns=False` skips compiling the red-flag patterns, which only the local
+    resolver uses: the Lambda bundle's content was checked in full when it was built, and
+    compiling them was most of its content loading at cold start."""
     root = Path(content_dir) if content_dir else default_content_dir()
     if not root.is_dir():
         raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
     locales = sorted(p.name for p in root.iterdir() if data_file(p, "locale").is_file())
     if DEFAULT_LOCALE not in locales:
         raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
-    return {name: load_locale(root, name) for name in locales}
+    return {name: load_locale(root, name, check_patterns) for name in locales}
 
 
-@functools.lru_cache(maxsize=1)
-def get_content() -> dict[str, LocaleContent]:
+@functools.lru_cache(maxsize=None)
+def get_content(check_patterns: bool = True) -> dict[str, LocaleContent]:
     """The content the running skill speaks, loaded once per process."""
-    return load_content()
+    return load_content(check_patterns=check_patterns)

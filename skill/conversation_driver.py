@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone, tzinfo
 from typing import Callable
 
+from .builtin_slots import alexa_value
 from .content import DEFAULT_LOCALE, LocaleContent
 from .envelopes import LocalSession, slot_json
 from .speech import to_ssml
-from .utterances import Match, UtteranceResolver, normalise
+from .utterances import Match, SlotFill, UtteranceResolver, normalise
 
 INVOCATION = "needling aftercare"
 _LAUNCH_VERBS = r"open|launch|start|begin|load|talk to|use|run"
 _ONE_SHOT_VERBS = r"ask|tell"
-_CONNECTORS = r"to|about|for|if|whether|and|what|how"
 
 
 def split_invocation(text: str, invocation: str = INVOCATION) -> tuple[bool, str]:
@@ -29,7 +30,7 @@ def split_invocation(text: str, invocation: str = INVOCATION) -> tuple[bool, str
     m = re.match(rf"^(?:{_ONE_SHOT_VERBS}|{_LAUNCH_VERBS})\s+{name}(?:\s+(.*))?$", said)
     if m:
         rest = m.group(1) or ""
-        rest = re.sub(rf"^(?:to|about|for|if|whether)\s+", "", rest)
+        rest = re.sub(r"^(?:to|about|for|if|whether)\s+", "", rest)
         return not rest, rest
     return (not text.strip()), said  # only true silence is a bare launch; noise is not
 
@@ -39,9 +40,11 @@ class Conversation:
 
     def __init__(self, handler: Callable[[dict, object], dict], content: LocaleContent,
                  locale: str = DEFAULT_LOCALE, user_id: str | None = None,
-                 resolver: UtteranceResolver | None = None):
+                 resolver: UtteranceResolver | None = None, now: datetime | None = None,
+                 zone: tzinfo = timezone.utc):
         self.handler = handler
-        self.session = LocalSession(locale=locale, user_id=user_id)
+        self.zone = zone  # the device's, for "yesterday" and "on Monday"
+        self.session = LocalSession(locale=locale, user_id=user_id, now=now)
         # An unsupported locale still needs the words understood, to answer that
         # we can't help in that locale; the default model does that.
         self.resolver = resolver or UtteranceResolver.for_locale(content)
@@ -55,8 +58,13 @@ class Conversation:
             return self.session.launch()
         match = self.resolver.resolve(rest)
         self.last_match = match
-        slots = {name: slot_json(name, fill, self.slot_types.get(name))
-                 for name, fill in match.slots.items()}
+        today = (self.session.now or datetime.now(timezone.utc)).astimezone(self.zone).date()
+        slots = {}
+        for name, fill in match.slots.items():
+            slot_type = self.slot_types.get(name)
+            if slot_type and slot_type.startswith("AMAZON."):
+                fill = SlotFill(alexa_value(slot_type, fill.value, today))
+            slots[name] = slot_json(name, fill, slot_type)
         return self.session.intent(match.intent, slots)
 
     def say(self, text: str) -> dict:

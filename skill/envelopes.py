@@ -19,7 +19,10 @@ def _now() -> str:
 
 
 def slot_json(name: str, fill: SlotFill, slot_type: str | None = None) -> dict:
-    """A slot with entity resolution, as Alexa reports a matched or unmatched custom value."""
+    """A slot with entity resolution, as Alexa reports a matched or unmatched custom value.
+    Built-in types (AMAZON.DATE, ...) carry their resolved value and no resolutions."""
+    if slot_type and slot_type.startswith("AMAZON."):
+        return {"name": name, "value": fill.value, "confirmationStatus": "NONE"}
     authority = f"amzn1.er-authority.echo-sdk.{LOCAL_SKILL_ID}.{slot_type or name}"
     if fill.id is not None:
         resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
@@ -34,9 +37,11 @@ class LocalSession:
     """One Alexa session: ids, attributes carried between turns, new/ended state."""
 
     def __init__(self, locale: str = "en-US", user_id: str | None = None,
-                 skill_id: str = LOCAL_SKILL_ID):
+                 skill_id: str = LOCAL_SKILL_ID, now: datetime | None = None):
         self.locale = locale
         self.skill_id = skill_id
+        self.now = now  # a fixed moment for every request, else the real clock
+        self.api_endpoint = API_ENDPOINT
         self.user_id = user_id or f"amzn1.ask.account.local-{uuid.uuid4().hex}"
         self.restart()
 
@@ -47,7 +52,8 @@ class LocalSession:
         self.open = False
 
     def envelope(self, request: dict) -> dict:
-        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": _now(),
+        stamp = self.now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if self.now else _now()
+        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
                    "locale": self.locale, **request}
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
@@ -58,7 +64,8 @@ class LocalSession:
             "context": {"System": {"application": application, "user": user,
                                    "device": {"deviceId": "amzn1.ask.device.local",
                                               "supportedInterfaces": {}},
-                                   "apiEndpoint": API_ENDPOINT}},
+                                   "apiEndpoint": self.api_endpoint,
+                                   "apiAccessToken": "local-api-access-token"}},
             "request": request,
         }
 

@@ -7,8 +7,11 @@ Yes and More.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from ask_sdk_model import Response
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from .content import Answer, LocaleContent
 from .speech import join, to_ssml
@@ -16,12 +19,19 @@ from .speech import join, to_ssml
 MODE = "mode"
 CONVERSATION = "conversation"
 LAST = "last"
-OFFER = "offer"
+OFFER = "offer"  # what "yes" means now: {"kind": MORE | WHEN | REMEMBER | REMINDER, ...}
+MORE, WHEN, REMEMBER, REMINDER = "more", "when", "remember", "reminder"
+_QUESTION_AT_END = re.compile(r"(?:(?<=[.!?])\s+|^)[^.!?]*\?$")
 
 
 def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str | None = None,
-            variant: str = "default", follow_up: bool = True) -> Response:
-    """Speak `answer`; in a conversation a statement gets "what else would you like to know?"."""
+            variant: str = "default", follow_up: bool = True, offer: dict | None = None,
+            permissions: list[str] | None = None) -> Response:
+    """Speak `answer`; in a conversation a statement gets "what else would you like to know?".
+
+    `offer` names what a "yes" now means (default: the answer's own "want to hear
+    more?"); `permissions` sends the Alexa app card that asks for them.
+    """
     attrs = handler_input.attributes_manager.session_attributes
     speech, reprompt = answer.speech, answer.reprompt
     if follow_up and not answer.asks and attrs.get(MODE) == CONVERSATION:
@@ -31,19 +41,40 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
         "speech": speech, "reprompt": reprompt, "title": answer.card_title,
         "text": answer.card_text, "topic": topic, "variant": variant,
     }
+    if permissions:
+        last["permissions"] = permissions
     attrs[LAST] = last
-    if answer.offers and topic is not None:
-        attrs[OFFER] = {"topic": topic, "variant": variant}
+    if offer is None and answer.offers and topic is not None:
+        offer = {"kind": MORE, "topic": topic, "variant": variant}
+    if offer is not None and answer.asks:
+        attrs[OFFER] = offer
     else:
         attrs.pop(OFFER, None)
     return replay(handler_input, last)
+
+
+def compose(main: Answer, before: Answer | None = None, then: Answer | None = None) -> Answer:
+    """`before` + `main` + `then` as one answer with `main`'s card. When `then` asks
+    its own question, `main` loses its closing question: one question per turn."""
+    body = main.speech
+    if then is not None and then.asks and main.asks:
+        body = _QUESTION_AT_END.sub("", body).rstrip()
+    last = then or main
+    return replace(main, speech=join(before.speech if before else None, body,
+                                     then.speech if then else None),
+                   reprompt=last.reprompt if last.asks else None,
+                   more=main.more if then is None else None,
+                   more_topic=main.more_topic if then is None else None, phases=None)
 
 
 def replay(handler_input, last: dict) -> Response:
     """Send a stored answer again, exactly as it was first spoken."""
     builder = handler_input.response_builder
     builder.speak(to_ssml(last["speech"]))
-    builder.set_card(SimpleCard(title=last["title"], content=last["text"]))
+    if last.get("permissions"):
+        builder.set_card(AskForPermissionsConsentCard(permissions=last["permissions"]))
+    else:
+        builder.set_card(SimpleCard(title=last["title"], content=last["text"]))
     if last.get("reprompt"):
         builder.ask(to_ssml(last["reprompt"]))
     builder.set_should_end_session(not last["speech"].rstrip().endswith("?"))

@@ -5,7 +5,6 @@ Content is written as plain text. Escaping happens here, once, because
 """
 from __future__ import annotations
 
-import html
 import re
 
 WORDS_PER_MINUTE = 175
@@ -26,6 +25,8 @@ def to_ssml(text: str) -> str:
 
 def to_plain(ssml: str) -> str:
     """SSML -> the words a listener hears, for the terminal and for tests."""
+    import html  # only the local ways in read SSML back
+
     return html.unescape(_TAG.sub("", ssml)).strip()
 
 

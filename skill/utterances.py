@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
+from .builtin_slots import PATTERNS as BUILTIN_PATTERNS
 from .content import LocaleContent, data_dir
 
 FALLBACK = "AMAZON.FallbackIntent"
@@ -83,6 +85,8 @@ class UtteranceResolver:
             t: "|".join(re.escape(s) for s in sorted(table, key=len, reverse=True))
             for t, table in self.values.items()
         }
+        # Built-in types take their own grammar, never free words.
+        self._alternations.update(BUILTIN_PATTERNS)
         self.exact: dict[str, str] = {}
         self.samples: list[_Sample] = []
         for intent in language["intents"]:
@@ -121,7 +125,12 @@ class UtteranceResolver:
             name = m.group(1)
             alternation = self._alternations.get(used.get(name, ""))
             # An unknown slot value is a short phrase, not the rest of a sentence.
-            body = alternation if (known_only and alternation) else r"[a-z0-9']+(?: [a-z0-9']+){0,2}"
+            if used.get(name) in BUILTIN_PATTERNS:
+                body = BUILTIN_PATTERNS[used[name]]
+            elif known_only and alternation:
+                body = alternation
+            else:
+                body = r"[a-z0-9']+(?: [a-z0-9']+){0,2}"
             out.append(f"(?P<{name}>{body})")
             pos = m.end()
         out.append(re.escape(text[pos:]))
@@ -134,7 +143,7 @@ class UtteranceResolver:
         if not text:
             return Match(FALLBACK, "fallback", score=0.0)
         for topic in self.red_flags:
-            if any(p.search(text) for p in topic.red_flags):
+            if topic.names_red_flag(text):
                 return Match(topic.intent, "red_flag", self._slots_in(text, topic.intent))
         if text in self.exact:
             return Match(self.exact[text], "exact")
@@ -154,7 +163,8 @@ class UtteranceResolver:
 
     @functools.cached_property
     def _any_value(self) -> re.Pattern[str]:
-        return re.compile(r"\b(?:" + "|".join(a for a in self._alternations.values() if a) + r")\b")
+        custom = [a for t, a in self._alternations.items() if a and t not in BUILTIN_PATTERNS]
+        return re.compile(r"\b(?:" + "|".join(custom) + r")\b")
 
     def _fill(self, slot_type: str, said: str) -> SlotFill:
         found = self.values.get(slot_type, {}).get(said)
@@ -163,7 +173,7 @@ class UtteranceResolver:
     def _typed_values(self, text: str) -> tuple[str, dict[str, str]]:
         """Replace every recognised slot value with its type's token, longest values first."""
         found: dict[str, str] = {}
-        for slot_type, alternation in self._alternations.items():
+        for slot_type, alternation in {**self._alternations, **FUZZY_BUILTIN_PATTERNS}.items():
             if not alternation:
                 continue
             pattern = re.compile(rf"\b(?:{alternation})\b")

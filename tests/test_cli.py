@@ -23,9 +23,9 @@ def run(*args, stdin=None):
 
 
 def test_ask_prints_what_alexa_would_say():
-    done = run("ask", "how long will I be sore")
+    done = run("ask", "can I take tylenol")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Soreness is normal after dry needling.")
+    assert done.stdout.startswith("Yes, acetaminophen, such as Tylenol")
     assert done.stderr == ""
 
 
@@ -43,13 +43,13 @@ def test_ask_json_is_the_whole_response():
 
 
 def test_chat_from_a_pipe_prints_one_answer_per_line():
-    lines = ["open needling aftercare", "how long will I be sore", "yes", "", "repeat", "stop"]
+    lines = ["open needling aftercare", "what can I take for the pain", "yes", "", "repeat", "stop"]
     done = run("chat", stdin="\n".join(lines) + "\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert len(out) == len(lines)
     assert out[0].startswith("Welcome")
-    assert out[2].startswith("Drink extra water")
+    assert out[2].startswith("Some practitioners think")
     assert out[3] == "You can ask about heat or ice, drinks, or the warning signs. Or say stop."
     assert out[4] == out[2]
     assert out[5] == "Take care, and rest well."

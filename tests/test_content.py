@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from skill.content import REQUIRED_PHRASES, ContentError, load_content
+from skill.responses import compose
 from skill.speech import spoken_seconds, to_ssml, word_count
 
 from .conftest import ARTICLE, ROOT
@@ -22,15 +23,21 @@ SECTIONS = ["Introduction", "Managing Expected Soreness and Immediate Reactions"
             "Guidelines for Physical Activity", "Recognizing Signs of Complication"]
 
 
+LONGEST_ELAPSED = "about two and a half days"
+
+
 def all_answers(locale_content):
-    """(label, answer) for every topic answer, its variants, its detail, and every phrase."""
+    """(label, answer) for every topic answer, its variants, its phases, its detail, and every
+    phrase; "{elapsed}" said at its longest."""
     for topic in locale_content.topics.values():
         for variant, answer in topic.answers.items():
             yield f"{topic.id}/{variant}", answer
             if answer.more:
                 yield f"{topic.id}/{variant}/more", answer.more
+            for name, timed in (answer.phases or {}).items():
+                yield f"{topic.id}/{variant}/{name}", timed.saying(LONGEST_ELAPSED)
     for name, answer in locale_content.phrases.items():
-        yield f"phrase/{name}", answer
+        yield f"phrase/{name}", answer.saying(LONGEST_ELAPSED)
 
 
 def spoken_texts(en):
@@ -60,6 +67,35 @@ def test_every_answer_fits_one_or_two_breaths(en):
         words = word_count(answer.speech) + (0 if answer.asks else follow_up)
         assert words <= MAX_WORDS, f"{label}: {words} words"
         assert spoken_seconds(answer.speech) <= MAX_SECONDS, label
+
+
+def test_answers_joined_in_one_turn_still_fit(en):
+    """Once the session time is given, one turn holds a caveat, the answer for that time and the
+    consent question; without it, "I didn't catch when" and the general answer."""
+    phrase = en.phrase
+    for topic in en.topics.values():
+        if topic.urgency != "routine":
+            continue  # urgent answers never wait for the time: nothing is joined to them
+        for variant, answer in topic.answers.items():
+            for name, timed in (answer.phases or {}).items():
+                joined = compose(timed.saying(LONGEST_ELAPSED), before=phrase("utc_caveat"),
+                                 then=phrase("offer_remember"))
+                assert word_count(joined.speech) <= MAX_WORDS, (topic.id, variant, name)
+            if answer.phases:
+                for before in ("time_unclear", "session_in_future"):
+                    joined = compose(answer, before=phrase(before))
+                    assert word_count(joined.speech) <= MAX_WORDS, (topic.id, variant, before)
+    for first in ("remembered", "not_remembered"):
+        assert word_count(compose(phrase(first), then=phrase("offer_reminder")).speech) <= MAX_WORDS
+
+
+def test_time_dependent_answers_say_the_time_since(en):
+    for topic in en.topics.values():
+        for variant, answer in topic.answers.items():
+            for name, timed in (answer.phases or {}).items():
+                assert "{elapsed}" in timed.speech, (topic.id, variant, name)
+    assert {t.id for t in en.topics.values() if t.answer().phases} == {
+        "heat_ice", "activity", "soreness", "infection", "overview"}
 
 
 def test_median_answer_length_is_reported_and_short(en):
@@ -139,10 +175,12 @@ def test_urgent_answers_say_whom_and_how_soon_first(en):
     for topic in en.topics.values():
         if topic.urgency != "urgent":
             continue
-        first = re.split(r"(?<=[.!?])\s+", topic.answer().speech)[0]
-        assert re.match(r"^(Call|Contact)\b", first), (topic.id, first)
-        assert re.search(r"\b(now|today|right away)\b", first), (topic.id, first)
-        assert not topic.answer().asks
+        answers = [topic.answer(), *(topic.answer().phases or {}).values()]
+        for answer in answers:
+            first = re.split(r"(?<=[.!?])\s+", answer.speech)[0]
+            assert re.match(r"^(Call|Contact)\b", first), (topic.id, first)
+            assert re.search(r"\b(now|today|right away|promptly)\b", first), (topic.id, first)
+            assert not answer.asks
 
 
 def test_the_fallback_is_honest_and_names_the_emergency_number(en):

@@ -23,14 +23,15 @@ def test_golden_conversation_launch_question_more_repeat_stop(conversation):
     assert "not medical advice" in spoken(launch)
     assert ends(launch) is False and launch["response"]["reprompt"]
 
-    answer = talk.say("how long will I be sore")
-    assert "24 to 48 hours" in spoken(answer)
-    assert spoken(answer).endswith("Want tips to ease it?")
+    answer = talk.say("what can I take for the pain")
+    assert spoken(answer).startswith("Acetaminophen, such as Tylenol, is usually the preferred")
+    assert spoken(answer).endswith("Want to know why?")
     assert ends(answer) is False
-    assert answer["sessionAttributes"]["offer"] == {"topic": "soreness", "variant": "default"}
+    assert answer["sessionAttributes"]["offer"] == {"kind": "more", "topic": "pain_relief",
+                                                    "variant": "default"}
 
     more = talk.say("yes")
-    assert spoken(more).startswith("Drink extra water")
+    assert spoken(more).startswith("Some practitioners think anti-inflammatories")
     assert spoken(more).endswith("What else would you like to know?")  # we are in a conversation
     assert ends(more) is False
     assert "offer" not in more["sessionAttributes"]
@@ -48,18 +49,18 @@ def test_golden_conversation_launch_question_more_repeat_stop(conversation):
 
 def test_one_shot_invocation_answers_and_closes_when_nothing_is_asked(conversation):
     talk = conversation()
-    response = talk.say("Alexa, ask needling aftercare can I lift weights")
-    assert spoken(response).startswith("Hold off on that for 24 to 48 hours.")
+    response = talk.say("Alexa, ask needling aftercare can I go for a walk")
+    assert spoken(response).startswith("Yes, gentle movement like that is a good idea.")
     assert ends(response) is True
     assert not spoken(response).endswith("What else would you like to know?")
 
 
 def test_one_shot_with_an_offer_keeps_the_session_open_for_the_answer(conversation):
     talk = conversation()
-    response = talk.say("ask needling aftercare what should I do after dry needling")
-    assert spoken(response).endswith("Want to hear more?") and ends(response) is False
+    response = talk.say("ask needling aftercare what can I take for the pain")
+    assert spoken(response).endswith("Want to know why?") and ends(response) is False
     more = talk.say("yes please")
-    assert "acetaminophen" in spoken(more) and ends(more) is True
+    assert "check with your therapist" in spoken(more) and ends(more) is True
 
 
 def test_more_can_lead_to_another_topic(conversation):
@@ -74,7 +75,7 @@ def test_no_after_an_offer_ends_politely(conversation):
     talk = conversation()
     talk.say("open needling aftercare")
     talk.say("can I take ibuprofen")
-    talk.say("what should I do after dry needling")
+    talk.say("what can I take for the pain")
     response = talk.say("no thanks")
     assert spoken(response).startswith("Okay.") and ends(response) is True
 
@@ -84,14 +85,24 @@ def test_no_after_an_offer_ends_politely(conversation):
     ("can I take advil", "Go carefully with anti-inflammatories", ("pain_relief", "nsaid")),
     ("can I take tylenol", "Yes, acetaminophen", ("pain_relief", "acetaminophen")),
     ("can I go for a walk", "Yes, gentle movement", ("activity", "gentle")),
-    ("can I lift weights", "Hold off on that for 24 to 48 hours", ("activity", "strenuous")),
-    ("can I do yoga", "Keep it light for 24 to 48 hours", ("activity", "moderate")),
-    ("should I use my heating pad", "Heat works best after the first 24 hours", ("heat_ice", "heat")),
     ("can I have a beer tonight", "Hold off on alcohol", ("alcohol_caffeine", "alcohol")),
 ])
 def test_slot_values_pick_the_specific_answer(conversation, said, starts, topic):
     response = conversation().say(said)
     assert spoken(response).startswith(starts)
+    assert answered_topic(response) == topic
+
+
+@pytest.mark.parametrize("said, starts, topic", [
+    ("can I lift weights", "Hold off on that for 24 to 48 hours", ("activity", "strenuous")),
+    ("can I do yoga", "Keep it light for 24 to 48 hours", ("activity", "moderate")),
+    ("should I use my heating pad", "Heat works best after the first 24 hours", ("heat_ice", "heat")),
+])
+def test_time_dependent_slot_answers_when_the_time_stays_unknown(conversation, said, starts, topic):
+    talk = conversation()
+    assert spoken(talk.say(said)) == "Was your session today, or earlier?"
+    response = talk.say("I'm not sure")  # not a time: asked once, so the general answer follows
+    assert spoken(response).startswith("I didn't catch when, so here's the general advice. " + starts)
     assert answered_topic(response) == topic
 
 

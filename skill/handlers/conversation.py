@@ -6,7 +6,9 @@ import logging
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest
 
-from ..responses import CONVERSATION, LAST, MODE, OFFER, replay, respond
+from .. import memory, timing
+from ..responses import (CONVERSATION, LAST, MODE, MORE, OFFER, REMEMBER, REMINDER, WHEN, replay,
+                         respond)
 from .base import ContentHandler
 
 log = logging.getLogger(__name__)
@@ -19,7 +21,6 @@ PHRASE_FOR_INTENT = {
     "AMAZON.NavigateHomeIntent": "help",
     "AMAZON.StopIntent": "goodbye",
     "AMAZON.CancelIntent": "goodbye",
-    "AMAZON.NoIntent": "no",
     "AMAZON.FallbackIntent": "fallback",
 }
 FALLBACK_PHRASE = "fallback"
@@ -36,7 +37,8 @@ class LaunchHandler(ContentHandler):
 
 
 class YesMoreHandler(ContentHandler):
-    """Yes or More after an offer gives the detail, or the topic that was offered."""
+    """Yes or More after an offer: the detail, the topic offered, keeping the session
+    time, or the 48-hour reminder, whichever the last question offered."""
 
     def can_handle(self, handler_input):
         return (is_intent_name("AMAZON.YesIntent")(handler_input)
@@ -45,7 +47,17 @@ class YesMoreHandler(ContentHandler):
     def handle(self, handler_input):
         content = self.content_for(handler_input)
         offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
-        topic = content.topics.get(offer.get("topic"))
+        kind = offer.get("kind", MORE)
+        said_yes = is_intent_name("AMAZON.YesIntent")(handler_input)
+        if said_yes and kind == REMEMBER:
+            return timing.accept_remember(handler_input, content)
+        if said_yes and kind == REMINDER:
+            return timing.accept_reminder(handler_input, content, content.locale)
+        if kind == WHEN:  # "yes" to "today, or earlier?" says neither; we asked once
+            return timing.answer_without_time(handler_input, content,
+                                              timing.pending_route(handler_input, content),
+                                              before=content.phrase("time_unclear"))
+        topic = content.topics.get(offer.get("topic")) if kind == MORE else None
         if topic is None:
             return respond(handler_input, content.phrase("yes_without_offer"), content,
                            follow_up=False)
@@ -55,6 +67,52 @@ class YesMoreHandler(ContentHandler):
                            variant=offer.get("variant", "default"))
         target = content.topics[answer.more_topic]
         return respond(handler_input, target.answer(), content, topic=target.id)
+
+
+class NoHandler(ContentHandler):
+    """No to whatever was last offered; after "no more" the conversation ends politely."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.NoIntent")(handler_input)
+
+    def handle(self, handler_input):
+        content = self.content_for(handler_input)
+        offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
+        kind = offer.get("kind")
+        if kind == WHEN:
+            return timing.answer_without_time(handler_input, content,
+                                              timing.pending_route(handler_input, content))
+        if kind == REMEMBER:
+            return timing.decline_remember(handler_input, content)
+        if kind == REMINDER:
+            return respond(handler_input, content.phrase("no_reminder"), content)
+        return respond(handler_input, content.phrase("no"), content, follow_up=False)
+
+
+class SessionTimeHandler(ContentHandler):
+    """ "I had dry needling this morning", "two hours ago", "yesterday at three"."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name("SessionTimeIntent")(handler_input)
+
+    def handle(self, handler_input):
+        slots = handler_input.request_envelope.request.intent.slots or {}
+
+        def value(name):
+            slot = slots.get(name)
+            return slot.value if slot is not None and slot.value else None
+        return timing.session_told(handler_input, self.content_for(handler_input),
+                                   value("date"), value("time"), value("duration"))
+
+
+class ForgetHandler(ContentHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name("ForgetSessionIntent")(handler_input)
+
+    def handle(self, handler_input):
+        content = self.content_for(handler_input)
+        phrase = "forgotten" if memory.forget(handler_input) else "nothing_to_forget"
+        return respond(handler_input, content.phrase(phrase), content)
 
 
 class RepeatHandler(ContentHandler):

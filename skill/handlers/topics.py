@@ -1,6 +1,7 @@
 """One handler for every content topic: the words live in content/, not here."""
 from __future__ import annotations
 
+from .. import timing
 from ..responses import respond
 from ..routing import Route, route
 from .base import ContentHandler
@@ -23,7 +24,16 @@ class TopicHandler(ContentHandler):
 
     def handle(self, handler_input):
         found = self._route(handler_input)
+        content = self.content_for(handler_input)
+        answer = found.topic.answer(found.variant)
+        if answer.phases:
+            # Urgent answers never wait for a question back: they are spoken in
+            # their general form when the session time is unknown.
+            answer_now = timing.timed(handler_input, answer)
+            if answer_now is not None:
+                answer = answer_now
+            elif not self.urgent and timing.should_ask_when(handler_input, answer):
+                return timing.ask_when(handler_input, content, found)
         # Urgent and emergency answers never end with "what else would you like to know?".
-        return respond(handler_input, found.topic.answer(found.variant),
-                       self.content_for(handler_input), topic=found.topic.id,
+        return respond(handler_input, answer, content, topic=found.topic.id,
                        variant=found.variant, follow_up=not self.urgent)

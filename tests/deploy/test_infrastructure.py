@@ -1,6 +1,7 @@
 """The CloudFormation template ask deploy creates the Lambda function from."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -79,23 +80,36 @@ def test_logs_have_a_retention_and_a_home(template):
     assert function["LoggingConfig"]["LogGroup"] == {"Ref": "AlexaSkillLogGroup"}
 
 
-def test_role_may_only_write_its_own_logs(template):
+def test_role_may_only_write_its_own_logs_and_touch_its_own_table_items(template):
     role = _one(template, "AWS::IAM::Role")
     assert "ManagedPolicyArns" not in role
     trust = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                       "Action": "sts:AssumeRole"}]
     statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
-    actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str)
-                                                else s["Action"])}
-    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents"}
     assert all(s["Effect"] == "Allow" for s in statements)
-    assert all(s["Resource"] == {"Fn::GetAtt": ["AlexaSkillLogGroup", "Arn"]} for s in statements)
+    by_resource = {}
+    for s in statements:
+        actions = [s["Action"]] if isinstance(s["Action"], str) else s["Action"]
+        by_resource.setdefault(json.dumps(s["Resource"], sort_keys=True), set()).update(actions)
+    assert by_resource == {
+        json.dumps({"Fn::GetAtt": ["AlexaSkillLogGroup", "Arn"]}): {"logs:CreateLogStream",
+                                                                  "logs:PutLogEvents"},
+        json.dumps({"Fn::GetAtt": ["AlexaSkillTable", "Arn"]}): {"dynamodb:GetItem",
+                                                               "dynamodb:PutItem",
+                                                               "dynamodb:DeleteItem"},
+    }
 
 
-def test_nothing_is_stored_so_there_is_no_table(template):
-    types = {r["Type"] for r in template["Resources"].values()}
-    assert not any(t.startswith(("AWS::DynamoDB::", "AWS::S3::", "AWS::RDS::")) for t in types)
+def test_the_only_store_is_the_consented_session_time_table_with_ttl(template):
+    types = [r["Type"] for r in template["Resources"].values()]
+    assert not any(t.startswith(("AWS::S3::", "AWS::RDS::")) for t in types)
+    table = _one(template, "AWS::DynamoDB::Table")
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    env = _one(template, "AWS::Lambda::Function")["Environment"]["Variables"]
+    assert env["AFTERCARE_STORE"] == "dynamodb"
+    assert env["AFTERCARE_DYNAMODB_TABLE"] == {"Ref": "AlexaSkillTable"}
 
 
 def test_stack_outputs_the_endpoint_ask_cli_reads(template):

@@ -78,7 +78,9 @@ def bundle_run(unpacked_bundle, plain_python, tmp_path_factory):
     events_path.write_text(json.dumps(events))
     before = _snapshot(unpacked_bundle)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-           "AFTERCARE_SKILL_ID": SKILL_ID}  # what the template sets; nothing else leaks in
+           "AFTERCARE_SKILL_ID": SKILL_ID,  # what the template sets; nothing else leaks in
+           "AFTERCARE_STORE": "dynamodb", "AFTERCARE_DYNAMODB_TABLE": "aftercare",
+           "AWS_REGION": "us-east-1"}  # boto3 is not in the bundle: nothing here may need it
     done = subprocess.run(
         [plain_python, "-I", "-S", "-c", RUNNER, str(unpacked_bundle), str(events_path)],
         cwd=tmp_path_factory.mktemp("cwd"), env=env, capture_output=True, text=True, timeout=120)

@@ -1,0 +1,99 @@
+"""What the skill keeps about a person, and only with their consent: the session time.
+
+In the Alexa session it lives in session attributes; across sessions, only after
+a "yes" to "want me to remember that for the next three days?", it lives in the
+persistence adapter (SQLite or DynamoDB), keyed by the SDK's user id, and
+expires by itself after 72 hours.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from ask_sdk_core.exceptions import AttributesManagerException
+
+from .session_time import SessionTime
+
+KEEP_FOR = timedelta(hours=72)
+SESSION_AT = "session_at"
+DATE_ONLY = "session_date_only"
+FROM_STORE_CHECKED = "store_checked"
+EXPIRES_AT = "expires_at"  # the adapters' TTL attribute, epoch seconds
+
+
+def _to_attrs(session: SessionTime) -> dict:
+    return {SESSION_AT: session.at.astimezone(timezone.utc).isoformat(), DATE_ONLY: session.date_only}
+
+
+def _from_attrs(attrs: dict) -> SessionTime | None:
+    try:
+        at = datetime.fromisoformat(attrs[SESSION_AT])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return SessionTime(at.astimezone(timezone.utc), bool(attrs.get(DATE_ONLY)))
+
+
+def has_store(handler_input) -> bool:
+    try:
+        handler_input.attributes_manager.persistent_attributes
+    except AttributesManagerException:
+        return False
+    return True
+
+
+def _stored(handler_input, now: datetime) -> dict:
+    try:
+        stored = handler_input.attributes_manager.persistent_attributes
+    except AttributesManagerException:
+        return {}
+    if stored and float(stored.get(EXPIRES_AT, 0)) <= now.timestamp():
+        return {}  # the adapter deletes it; never trust an expired record meanwhile
+    return stored
+
+
+def known_session(handler_input, now: datetime) -> SessionTime | None:
+    """The session time said in this conversation, else the remembered one."""
+    attrs = handler_input.attributes_manager.session_attributes
+    said = _from_attrs(attrs)
+    if said is not None or attrs.get(FROM_STORE_CHECKED):
+        return said
+    attrs[FROM_STORE_CHECKED] = True  # one store read per conversation
+    remembered = _from_attrs(_stored(handler_input, now))
+    if remembered is not None:
+        attrs.update(_to_attrs(remembered))
+        attrs["remembered"] = True
+    return remembered
+
+
+def note(handler_input, session: SessionTime) -> None:
+    handler_input.attributes_manager.session_attributes.update(_to_attrs(session))
+
+
+def is_remembered(handler_input) -> bool:
+    return bool(handler_input.attributes_manager.session_attributes.get("remembered"))
+
+
+def remember(handler_input, session: SessionTime, now: datetime) -> datetime:
+    """Keep the session time (and the consent) until now + 72 hours; returns the expiry."""
+    expires = now + KEEP_FOR
+    manager = handler_input.attributes_manager
+    manager.persistent_attributes = {
+        **_to_attrs(session),
+        "consent": {"given_at": now.astimezone(timezone.utc).isoformat(), "hours": 72},
+        EXPIRES_AT: int(expires.timestamp()),
+    }
+    manager.save_persistent_attributes()
+    manager.session_attributes["remembered"] = True
+    return expires
+
+
+def forget(handler_input) -> bool:
+    """Delete what is kept, at once. Returns whether anything was there."""
+    attrs = handler_input.attributes_manager.session_attributes
+    had = bool(attrs.get("remembered")) or SESSION_AT in attrs
+    for key in (SESSION_AT, DATE_ONLY, "remembered"):
+        attrs.pop(key, None)
+    attrs[FROM_STORE_CHECKED] = True
+    if has_store(handler_input):
+        had = had or bool(handler_input.attributes_manager.persistent_attributes)
+        handler_input.attributes_manager.delete_persistent_attributes()
+    return had

@@ -1,0 +1,147 @@
+"""When was the session? Alexa's DATE, TIME and DURATION slot values -> a moment, and back
+to the words a person uses ("about a day and a half").
+
+Pure functions of their inputs (the request's own clock and the device's time zone), so
+every edge case is a plain test: midnight, "yesterday" just after midnight, a daylight
+saving night, a session that has not happened yet.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+EARLY, MIDDLE, LATE = "early", "middle", "late"
+PHASES = (EARLY, MIDDLE, LATE)
+DAY = timedelta(hours=24)
+
+# Alexa's AMAZON.TIME values for parts of the day, and the hour we take each to mean.
+PARTS_OF_DAY = {"MO": 9, "AF": 14, "EV": 18, "NI": 20}
+# A date without a time: clinics see patients in the day, so midday is the fairest guess.
+DEFAULT_HOUR = 12
+# "At three" reaches us as 03:00; nobody is needled at three in the morning.
+NIGHT_HOURS_MEANT_AS_AFTERNOON = range(1, 7)
+
+_DURATION = re.compile(
+    r"^P(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$")
+
+
+class NotUnderstood(ValueError):
+    """The slot values do not name a moment we can use."""
+
+
+class InTheFuture(ValueError):
+    """The moment named has not happened yet."""
+
+
+@dataclass(frozen=True)
+class SessionTime:
+    at: datetime  # aware, UTC
+    date_only: bool = False  # "today" with no time: we know the day, not the hour
+
+
+def parse_duration(value: str) -> timedelta:
+    m = _DURATION.match(value or "")
+    if not m or not any(m.groupdict().values()):
+        raise NotUnderstood(value)
+    parts = {k: float(v) for k, v in m.groupdict().items() if v}
+    return timedelta(weeks=parts.get("weeks", 0), days=parts.get("days", 0),
+                     hours=parts.get("hours", 0), minutes=parts.get("minutes", 0),
+                     seconds=parts.get("seconds", 0))
+
+
+def parse_time(value: str) -> time:
+    if value in PARTS_OF_DAY:
+        return time(PARTS_OF_DAY[value])
+    m = re.match(r"^(\d{1,2}):(\d{2})$", value or "")
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise NotUnderstood(value)
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour in NIGHT_HOURS_MEANT_AS_AFTERNOON:
+        hour += 12
+    return time(hour, minute)
+
+
+def parse_date(value: str) -> date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        # Weeks, months, seasons, decades ("2026-W48", "2026-11", "2020X"): too coarse to use.
+        raise NotUnderstood(value) from None
+
+
+def _local(day: date, at: time, zone: tzinfo) -> datetime:
+    """Wall-clock time in `zone`, as UTC. fold=0 takes the first of a repeated hour."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(timezone.utc)
+
+
+def session_moment(now: datetime, zone: tzinfo, date_value: str | None = None,
+                   time_value: str | None = None, duration_value: str | None = None) -> SessionTime:
+    """The session's start from what the person said, relative to `now` (aware)."""
+    now = now.astimezone(timezone.utc)
+    if duration_value:
+        return SessionTime(now - parse_duration(duration_value))
+    if not date_value and not time_value:
+        raise NotUnderstood("nothing said")
+    today = now.astimezone(zone).date()
+    day = parse_date(date_value) if date_value else today
+    if day > today:
+        # Alexa resolves a bare weekday ("on Monday") to the coming one; a session is past.
+        if day - today <= timedelta(days=7) and date_value and not time_value:
+            day -= timedelta(days=7)
+        else:
+            raise InTheFuture(date_value)
+    if time_value:
+        moment = _local(day, parse_time(time_value), zone)
+        if moment > now and not date_value:
+            # "at eight", "last night": the most recent such time, not a future one today.
+            moment = _local(day - timedelta(days=1), parse_time(time_value), zone)
+        if moment > now:
+            raise InTheFuture(time_value)
+        return SessionTime(moment)
+    if day == today:
+        return SessionTime(_local(day, time(0), zone), date_only=True)
+    return SessionTime(_local(day, time(DEFAULT_HOUR), zone))
+
+
+def elapsed(now: datetime, session: SessionTime) -> timedelta:
+    return now.astimezone(timezone.utc) - session.at
+
+
+def phase(since: timedelta) -> str:
+    if since < DAY:
+        return EARLY
+    return MIDDLE if since < 2 * DAY else LATE
+
+
+_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one "
+            "twenty-two twenty-three").split()
+
+
+def _number(n: int) -> str:
+    return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+
+
+def elapsed_words(since: timedelta, date_only: bool = False) -> str:
+    """How a person says how long ago: "about two hours", "about a day and a half"."""
+    hours = since.total_seconds() / 3600
+    if date_only and hours < 24:
+        return "less than a day"
+    if hours < 1:
+        return "less than an hour"
+    if hours < 1.5:
+        return "about an hour"
+    if hours < 23.5:  # the words never cross a phase boundary (24 and 48 hours)
+        return f"about {_number(round(hours))} hours"
+    if hours < 24:
+        return "almost a day"
+    if 42 <= hours < 48:
+        return "almost two days"
+    days, half = divmod(round(hours / 12), 2)  # counted in half days
+    if days == 1:
+        return "about a day and a half" if half else "about a day"
+    return f"about {_number(days)}{' and a half' if half else ''} days"
