@@ -31,7 +31,7 @@ def _skill(args):
     from zoneinfo import ZoneInfo
 
     from .alexa_api import LocalAlexaApi
-    from .builder import build_skill_builder
+    from .builder import build_skill_builder, lambda_handler_for
     from .content import DEFAULT_LOCALE, ContentError, get_content
     from .conversation_driver import Conversation
 
@@ -53,8 +53,8 @@ def _skill(args):
         clock = (lambda: args.now.timestamp()) if args.now else None
         store = persistence_from_environment(**({"clock": clock} if clock else {}))
     api = LocalAlexaApi(zone_name, reminders_allowed=not args.no_reminder_permission)
-    handler = build_skill_builder(content=content, persistence_adapter=store,
-                                  api_client=api).lambda_handler()
+    handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store,
+                                  api_client=api))
     locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
     from datetime import timezone
     return Conversation(handler, locale_content, locale=args.locale, user_id=args.user,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.builder import build_skill_builder
+from skill.builder import build_skill_builder, lambda_handler_for
 from skill.content import get_content
 from skill.conversation_driver import Conversation
 from skill.envelopes import LocalSession
@@ -27,7 +27,7 @@ def en(content):
 
 @pytest.fixture(scope="session")
 def handler(content):
-    return build_skill_builder(content=content).lambda_handler()
+    return lambda_handler_for(build_skill_builder(content=content))
 
 
 @pytest.fixture(scope="session")

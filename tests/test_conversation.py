@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from skill.builder import build_skill_builder
+from skill.builder import build_skill_builder, lambda_handler_for
 from skill.envelopes import LocalSession, slot_json
 from skill.utterances import SlotFill
 
@@ -247,7 +247,7 @@ def test_an_internal_error_becomes_a_calm_apology(content, session, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("boom with the user's words: my secret question")
     monkeypatch.setattr(topics, "respond", broken)
-    handler = build_skill_builder(content=content).lambda_handler()
+    handler = lambda_handler_for(build_skill_builder(content=content))
     response = handler(request(session, "HydrationIntent"), None)
     assert spoken(response).startswith("Sorry, something went wrong on my side.")
     assert "nine one one" in spoken(response)
@@ -270,6 +270,6 @@ def test_error_logs_carry_no_user_words(content, session, monkeypatch, caplog):
         raise RuntimeError("my secret question")
     monkeypatch.setattr(topics, "respond", broken)
     caplog.set_level(logging.DEBUG)
-    build_skill_builder(content=content).lambda_handler()(request(session, "HydrationIntent"), None)
+    lambda_handler_for(build_skill_builder(content=content))(request(session, "HydrationIntent"), None)
     assert "RuntimeError" in caplog.text
     assert "my secret question" not in caplog.text

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.alexa_api import LazyApiClient, LocalAlexaApi
-from skill.builder import build_skill_builder
+from skill.builder import build_skill_builder, lambda_handler_for
 from skill.builtin_slots import alexa_value
 from skill.conversation_driver import Conversation
 from skill.persistence import SqlitePersistenceAdapter
@@ -137,8 +137,8 @@ def talk(content, en, resolver, store, clock):
     def make(now=EVENING, user="amzn1.ask.account.tester", api=None, persist=True):
         clock.now = now
         api = api or LocalAlexaApi("America/New_York", report=None)
-        handler = build_skill_builder(content=content, persistence_adapter=store if persist else None,
-                                      api_client=api).lambda_handler()
+        handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store if persist else None,
+                                      api_client=api))
         conversation = Conversation(handler, en, user_id=user, resolver=resolver, now=now, zone=NY)
         conversation.api = api
         return conversation
