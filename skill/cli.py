@@ -144,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_flags(chat, ssml=True)
     chat.set_defaults(func=cmd_chat)
 
+    from .serve import add_serve_arguments, serve_command  # stdlib only: --help stays instant
+
+    serve = sub.add_parser("serve", help="run the skill as an HTTPS endpoint (Alexa web "
+                           "service) under gunicorn")
+    add_serve_arguments(serve)
+    serve.set_defaults(func=serve_command)
+
     from . import bundle  # cheap: the build's heavy imports happen inside its functions
 
     lam = sub.add_parser("build-lambda", help="write the AWS Lambda bundle zip and print its size")
