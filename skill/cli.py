@@ -13,13 +13,27 @@ import sys
 from .speech import to_plain
 
 
+def _system_zone() -> str | None:
+    """This machine's IANA time zone, standing in for the Echo's setting."""
+    import os
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            name = os.path.realpath("/etc/localtime").split("/zoneinfo/", 1)[1]
+        except (IndexError, OSError):
+            return None
+    return name or None
+
+
 def _zone_name(args) -> str | None:
-    """--timezone, else the fixed offset of --now as an IANA Etc/GMT zone, else none (UTC)."""
+    """--timezone, else the fixed offset of --now as an IANA Etc/GMT zone, else this
+    machine's zone; None (the skill then counts in UTC and says so) when none is known."""
     if args.timezone:
         return args.timezone
     offset = args.now.utcoffset() if args.now else None
     if offset is None:
-        return None
+        return _system_zone()
     hours, rest = divmod(int(offset.total_seconds()), 3600)
     if rest:
         return None
@@ -119,7 +133,7 @@ def _add_output_flags(parser, ssml: bool) -> None:
     parser.add_argument("--now", type=_moment, help="the moment the conversation happens, "
                         "e.g. 2026-11-27T18:00:00-05:00 (default: the real clock)")
     parser.add_argument("--timezone", help="the device's time zone, e.g. America/New_York "
-                        "(default: the offset of --now, else unknown)")
+                        "(default: the offset of --now, else this machine's zone)")
     parser.add_argument("--no-reminder-permission", action="store_true",
                         help="act as if reminders were not allowed in the Alexa app")
     group = parser.add_mutually_exclusive_group()

@@ -99,3 +99,33 @@ def test_a_bad_content_folder_fails_at_start_naming_it(tmp_path):
 ])
 def test_invocation_phrases(said, expected):
     assert split_invocation(said) == expected
+
+
+@pytest.mark.parametrize("argv, tz, zone", [
+    (["chat", "--timezone", "America/Chicago"], "Asia/Tokyo", "America/Chicago"),
+    (["chat", "--now", "2026-11-27T18:00:00-05:00"], "Asia/Tokyo", "Etc/GMT+5"),
+    (["chat", "--now", "2026-11-27T18:00:00+00:00"], "Asia/Tokyo", "Etc/UTC"),
+    (["chat"], "Asia/Tokyo", "Asia/Tokyo"),  # this machine's zone stands in for the Echo's
+])
+def test_the_device_time_zone_for_local_conversations(monkeypatch, argv, tz, zone):
+    from skill.cli import _zone_name, build_parser
+
+    monkeypatch.setenv("TZ", tz)
+    assert _zone_name(build_parser().parse_args(argv)) == zone
+
+
+def test_chat_at_a_chosen_moment_remembers_across_runs(tmp_path):
+    env = {**os.environ, "AFTERCARE_SQLITE_PATH": str(tmp_path / "store.sqlite3")}
+    first = subprocess.run(
+        [*AFTERCARE, "chat", "--user", "u1", "--now", "2026-11-27T18:00:00-05:00"],
+        input="should I use heat\nmy session was yesterday at three\nyes\nno\n",
+        capture_output=True, text=True, env=env, timeout=60)
+    assert first.stdout.splitlines()[2].startswith("Okay, I'll remember it for three days.")
+    later = subprocess.run(
+        [*AFTERCARE, "ask", "--user", "u1", "--now", "2026-11-29T19:00:00-05:00", "can I lift weights"],
+        capture_output=True, text=True, env=env, timeout=60)
+    assert later.stdout.startswith("It's been about three days, so you're past the usual rest")
+    expired = subprocess.run(  # 72 hours after the consent, the store has let it go
+        [*AFTERCARE, "ask", "--user", "u1", "--now", "2026-11-30T18:01:00-05:00", "can I lift weights"],
+        capture_output=True, text=True, env=env, timeout=60)
+    assert expired.stdout.strip() == "Was your session today, or earlier?"
