@@ -448,3 +448,14 @@ def _envelope_for(user_id):
     from ask_sdk_model.user import User
 
     return RequestEnvelope(context=Context(system=SystemState(user=User(user_id=user_id))))
+
+
+def test_an_offered_topic_is_spoken_for_the_known_time(talk):
+    conversation = talk(persist=False)
+    conversation.say("open needling aftercare")
+    conversation.say("should I use ice")
+    conversation.say("two hours ago")
+    conversation.say("no")  # no reminder
+    conversation.say("what is dry needling")
+    overview = conversation.say("yes")
+    assert spoken(overview).startswith("It's been about two hours, so today: drink plenty")

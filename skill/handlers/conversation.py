@@ -66,7 +66,11 @@ class YesMoreHandler(ContentHandler):
             return respond(handler_input, answer.more, content, topic=topic.id,
                            variant=offer.get("variant", "default"))
         target = content.topics[answer.more_topic]
-        return respond(handler_input, target.answer(), content, topic=target.id)
+        offered = target.answer()
+        # The offered topic for the time since the session when that is known; "yes"
+        # answered one question already, so no second one about the time.
+        return respond(handler_input, timing.timed(handler_input, offered) or offered, content,
+                       topic=target.id)
 
 
 class NoHandler(ContentHandler):
