@@ -159,26 +159,19 @@ def test_heat_or_ice_depends_on_the_time_since(talk, when, starts):
     assert ends(answer) is False
 
 
-@pytest.mark.parametrize("when, phrase", [
-    ("this morning", "so hold off on that for now"),
-    ("yesterday at three", "give it until the 48-hour mark"),
-    ("three days ago", "you're past the usual rest and can ease back into it"),
+@pytest.mark.parametrize("question, reply, phrase", [
+    ("can I lift weights", "I had dry needling this morning", "so hold off on that for now"),
+    ("can I lift weights", "I had dry needling yesterday at three", "give it until the 48-hour mark"),
+    ("can I lift weights", "I had dry needling three days ago",
+     "you're past the usual rest and can ease back into it"),
+    ("how long will I be sore", "it was this morning", "soreness now is normal"),
+    ("how long will I be sore", "it was yesterday at three", "should be easing, or at least levelling off"),
+    ("how long will I be sore", "it was two days ago", "should be easing by now. If it isn't"),
 ])
-def test_activity_depends_on_the_time_since(talk, when, phrase):
+def test_activity_and_soreness_depend_on_the_time_since(talk, question, reply, phrase):
     conversation = talk(persist=False)
-    conversation.say("can I lift weights")
-    assert phrase in spoken(conversation.say(f"I had dry needling {when}"))
-
-
-@pytest.mark.parametrize("when, phrase", [
-    ("this morning", "soreness now is normal"),
-    ("yesterday at three", "should be easing, or at least levelling off"),
-    ("two days ago", "should be easing by now. If it isn't"),
-])
-def test_soreness_depends_on_the_time_since(talk, when, phrase):
-    conversation = talk(persist=False)
-    conversation.say("how long will I be sore")
-    assert phrase in spoken(conversation.say(f"it was {when}"))
+    conversation.say(question)
+    assert phrase in spoken(conversation.say(reply))
 
 
 def test_infection_signs_are_never_held_back_by_a_question(talk):
