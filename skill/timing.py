@@ -2,7 +2,7 @@
 
 An answer with phases (early < 24 h <= middle < 48 h <= late) is spoken for the
 time since the session when that is known; when it is not, the skill asks once
-per conversation ("Was your session today, or earlier?") and keeps the question
+per conversation ("When was your session, for example this morning, ...?") and keeps the question
 pending, so the reply ("this morning") answers it.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def ask_when(handler_input, content: LocaleContent, found: Route):
 
 
 def pending_route(handler_input, content: LocaleContent) -> Route | None:
-    """The question that "Was your session today, or earlier?" interrupted, if any."""
+    """The question that asking for the session time interrupted, if any."""
     offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
     topic = content.topics.get(offer.get("topic")) if offer.get("kind") == WHEN else None
     return Route(topic, offer.get("variant") or "default") if topic else None

@@ -128,4 +128,4 @@ def test_chat_at_a_chosen_moment_remembers_across_runs(tmp_path):
     expired = subprocess.run(  # 72 hours after the consent, the store has let it go
         [*AFTERCARE, "ask", "--user", "u1", "--now", "2026-11-30T18:01:00-05:00", "can I lift weights"],
         capture_output=True, text=True, env=env, timeout=60)
-    assert expired.stdout.strip() == "Was your session today, or earlier?"
+    assert expired.stdout.strip() == "When was your session, for example this morning, or yesterday at three?"

@@ -100,7 +100,7 @@ def test_slot_values_pick_the_specific_answer(conversation, said, starts, topic)
 ])
 def test_time_dependent_slot_answers_when_the_time_stays_unknown(conversation, said, starts, topic):
     talk = conversation()
-    assert spoken(talk.say(said)) == "Was your session today, or earlier?"
+    assert spoken(talk.say(said)) == "When was your session, for example this morning, or yesterday at three?"
     response = talk.say("I'm not sure")  # not a time: asked once, so the general answer follows
     assert spoken(response).startswith("I didn't catch when, so here's the general advice. " + starts)
     assert answered_topic(response) == topic

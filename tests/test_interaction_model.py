@@ -129,3 +129,10 @@ def test_no_topic_sample_names_a_red_flag(language, resolver):
             continue
         for sample in intent["samples"]:
             assert not emergency.names_red_flag(sample), (intent["name"], sample)
+
+
+def test_time_samples_always_carry_a_slot(language):
+    """A bare "this morning" sample would reach SessionTimeIntent with no value to read."""
+    intent = next(i for i in language["intents"] if i["name"] == "SessionTimeIntent")
+    assert all(re.search(r"\{(date|time|duration)\}", s) for s in intent["samples"])
+    assert {"{date}", "{time}", "{duration}"} <= set(intent["samples"])  # bare replies

@@ -152,7 +152,7 @@ def talk(content, en, resolver, store, clock):
 ])
 def test_heat_or_ice_depends_on_the_time_since(talk, when, starts):
     conversation = talk()
-    assert spoken(conversation.say("can I use my heating pad")) == "Was your session today, or earlier?"
+    assert spoken(conversation.say("can I use my heating pad")) == "When was your session, for example this morning, or yesterday at three?"
     answer = conversation.say(f"my session was {when}")
     assert spoken(answer).startswith(starts), spoken(answer)
     assert spoken(answer).endswith("Want me to remember your session time for three days?")
@@ -194,10 +194,10 @@ def test_overview_changes_with_the_phase(talk):
 def test_the_time_question_is_asked_only_once(talk):
     conversation = talk(persist=False)
     conversation.say("open needling aftercare")
-    assert spoken(conversation.say("should I use ice")) == "Was your session today, or earlier?"
+    assert spoken(conversation.say("should I use ice")) == "When was your session, for example this morning, or yesterday at three?"
     general = conversation.say("I'm not sure")
     assert spoken(general).startswith("I didn't catch when, so here's the general advice.")
-    assert "Was your session" not in spoken(conversation.say("can I go to the gym"))
+    assert "When was your session" not in spoken(conversation.say("can I go to the gym"))
 
 
 def test_a_session_in_the_future_gets_the_general_advice(talk):
@@ -238,14 +238,14 @@ def test_without_consent_nothing_is_kept(talk, store):
     assert spoken(answer).startswith("Okay, I won't keep it.")
     assert store.get_attributes(_envelope_for("amzn1.ask.account.tester")) == {}
     later = talk(now=EVENING + timedelta(hours=1))
-    assert spoken(later.say("can I use my heating pad")) == "Was your session today, or earlier?"
+    assert spoken(later.say("can I use my heating pad")) == "When was your session, for example this morning, or yesterday at three?"
 
 
 def test_the_memory_expires_after_72_hours(talk):
     remember_yesterday(talk)
     assert "It's been" in spoken(talk(now=EVENING + timedelta(hours=71)).say("should I use ice"))
     expired = talk(now=EVENING + timedelta(hours=72, minutes=1))
-    assert spoken(expired.say("should I use ice")) == "Was your session today, or earlier?"
+    assert spoken(expired.say("should I use ice")) == "When was your session, for example this morning, or yesterday at three?"
 
 
 def test_forget_deletes_at_once_and_says_so(talk, store):
@@ -259,7 +259,7 @@ def test_forget_deletes_at_once_and_says_so(talk, store):
 def test_another_user_sees_nothing(talk):
     remember_yesterday(talk)
     stranger = talk(user="amzn1.ask.account.someone-else")
-    assert spoken(stranger.say("should I use ice")) == "Was your session today, or earlier?"
+    assert spoken(stranger.say("should I use ice")) == "When was your session, for example this morning, or yesterday at three?"
 
 
 # ------------------------------------------------------------ the 48-hour check
