@@ -7,14 +7,22 @@ from ..routing import Route, route
 from .base import ContentHandler
 
 
+_ROUTE = "_route"
+
+
 class TopicHandler(ContentHandler):
     """Answers requests routed to routine topics; SafetyHandler is the same for urgent ones."""
 
     urgent = False
 
     def _route(self, handler_input) -> Route | None:
-        content = self.content_for(handler_input)
-        found = content and route(handler_input.request_envelope.request, content)
+        # Safety's and the topics' can_handle and handle all need the route: work it out
+        # once per request.
+        cache = handler_input.attributes_manager.request_attributes
+        if _ROUTE not in cache:
+            content = self.content_for(handler_input)
+            cache[_ROUTE] = content and route(handler_input.request_envelope.request, content)
+        found = cache[_ROUTE]
         if found and (found.topic.urgency != "routine") == self.urgent:
             return found
         return None
