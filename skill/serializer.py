@@ -37,6 +37,10 @@ class FastSerializer(DefaultSerializer):
     def _DefaultSerializer__load_class_from_name(self, class_name):
         return _load_class(self, class_name)
 
+    def deserialize_parsed(self, data, obj_type):
+        """deserialize() for JSON the caller has already parsed: no second json.loads."""
+        return self._DefaultSerializer__deserialize(data, obj_type)
+
     def serialize(self, obj):
         """What DefaultSerializer.serialize returns, for the types the SDK's models use."""
         if obj is None or isinstance(obj, _LEAVES):

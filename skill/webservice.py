@@ -90,7 +90,9 @@ class _CheckedEnvelopes(Serializer):
         if not _looks_like_envelope(payload):
             raise BadRequest("The body is not an Alexa request envelope.")
         try:
-            envelope = self._serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+            parsed = getattr(self._serializer, "deserialize_parsed", None)
+            envelope = (parsed(payload, RequestEnvelope) if parsed else
+                        self._serializer.deserialize(payload=text, obj_type=RequestEnvelope))
         except Exception as error:  # any failure here is a malformed envelope, not a fault
             log.info("refused an envelope the SDK cannot read (%s)", type(error).__name__)
             raise BadRequest("The body is not an Alexa request envelope.") from None

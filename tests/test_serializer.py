@@ -35,6 +35,7 @@ def test_same_objects_as_the_sdks_serializer(envelope):
     assert ours.request.timestamp == theirs.request.timestamp
     assert ours.request.timestamp.tzinfo is not None
     assert FastSerializer().serialize(ours) == DefaultSerializer().serialize(theirs)
+    assert FastSerializer().deserialize_parsed(json.loads(payload), RequestEnvelope) == theirs
 
 
 def test_responses_serialise_exactly_as_the_sdk_does(handler, conversation):

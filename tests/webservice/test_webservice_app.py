@@ -204,14 +204,22 @@ def test_refusals_are_logged_in_one_line_without_user_data(client, requests_, ca
 def test_each_body_is_deserialised_once(config, clock, requests_, monkeypatch):
     from ask_sdk_core.serialize import DefaultSerializer
 
+    from skill.serializer import FastSerializer
+
     calls = []
     original = DefaultSerializer.deserialize
+    original_parsed = FastSerializer.deserialize_parsed
 
     def counting(self, payload, obj_type):
         calls.append(obj_type)
         return original(self, payload, obj_type)
 
+    def counting_parsed(self, data, obj_type):  # the same work, from JSON already parsed
+        calls.append(obj_type)
+        return original_parsed(self, data, obj_type)
+
     monkeypatch.setattr(DefaultSerializer, "deserialize", counting)
+    monkeypatch.setattr(FastSerializer, "deserialize_parsed", counting_parsed)
     client = create_app(config, clock=clock).test_client()
     for _ in range(3):
         assert_spoken(post(client, requests_.wire()))
