@@ -17,6 +17,7 @@ KEEP_FOR = timedelta(hours=72)
 SESSION_AT = "session_at"
 DATE_ONLY = "session_date_only"
 FROM_STORE_CHECKED = "store_checked"
+REMEMBERED = "remembered"  # this conversation's session time is (now) kept in the store
 EXPIRES_AT = "expires_at"  # the adapters' TTL attribute, epoch seconds
 
 
@@ -60,7 +61,7 @@ def known_session(handler_input, now: datetime) -> SessionTime | None:
     remembered = _from_attrs(_stored(handler_input, now))
     if remembered is not None:
         attrs.update(_to_attrs(remembered))
-        attrs["remembered"] = True
+        attrs[REMEMBERED] = True
     return remembered
 
 
@@ -69,7 +70,7 @@ def note(handler_input, session: SessionTime) -> None:
 
 
 def is_remembered(handler_input) -> bool:
-    return bool(handler_input.attributes_manager.session_attributes.get("remembered"))
+    return bool(handler_input.attributes_manager.session_attributes.get(REMEMBERED))
 
 
 def remember(handler_input, session: SessionTime, now: datetime) -> datetime:
@@ -82,15 +83,15 @@ def remember(handler_input, session: SessionTime, now: datetime) -> datetime:
         EXPIRES_AT: int(expires.timestamp()),
     }
     manager.save_persistent_attributes()
-    manager.session_attributes["remembered"] = True
+    manager.session_attributes[REMEMBERED] = True
     return expires
 
 
 def forget(handler_input) -> bool:
     """Delete what is kept, at once. Returns whether anything was there."""
     attrs = handler_input.attributes_manager.session_attributes
-    had = bool(attrs.get("remembered")) or SESSION_AT in attrs
-    for key in (SESSION_AT, DATE_ONLY, "remembered"):
+    had = bool(attrs.get(REMEMBERED)) or SESSION_AT in attrs
+    for key in (SESSION_AT, DATE_ONLY, REMEMBERED):
         attrs.pop(key, None)
     attrs[FROM_STORE_CHECKED] = True
     if has_store(handler_input):

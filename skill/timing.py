@@ -60,13 +60,20 @@ def answer_without_time(handler_input, content: LocaleContent, found: Route, bef
     return respond(handler_input, answer, content, topic=found.topic.id, variant=found.variant)
 
 
+def _reminder_offer(handler_input, content: LocaleContent, session, now
+                    ) -> tuple[Answer | None, dict | None]:
+    """The 48-hour check, when an Alexa API client can set it and it is still ahead."""
+    if session and handler_input.service_client_factory is not None \
+            and reminders.worth_offering(session, now):
+        return content.phrase("offer_reminder"), {"kind": REMINDER}
+    return None, None
+
+
 def _next_offer(handler_input, content: LocaleContent, session, now) -> tuple[Answer | None, dict | None]:
     """After the time is known: first the consent question, then the 48-hour check."""
     if memory.has_store(handler_input) and not memory.is_remembered(handler_input):
         return content.phrase("offer_remember"), {"kind": REMEMBER}
-    if handler_input.service_client_factory is not None and reminders.worth_offering(session, now):
-        return content.phrase("offer_reminder"), {"kind": REMINDER}
-    return None, None
+    return _reminder_offer(handler_input, content, session, now)
 
 
 def session_told(handler_input, content: LocaleContent, date_value, time_value, duration_value):
@@ -119,22 +126,19 @@ def accept_remember(handler_input, content: LocaleContent):
 
 def decline_remember(handler_input, content: LocaleContent):
     now = request_now(handler_input)
-    session = memory.known_session(handler_input, now)
-    then = offer = None
-    if session and handler_input.service_client_factory is not None \
-            and reminders.worth_offering(session, now):
-        then, offer = content.phrase("offer_reminder"), {"kind": REMINDER}
+    then, offer = _reminder_offer(handler_input, content, memory.known_session(handler_input, now),
+                                  now)
     return respond(handler_input, compose(content.phrase("not_remembered"), then=then), content,
                    offer=offer)
 
 
-def accept_reminder(handler_input, content: LocaleContent, locale: str):
+def accept_reminder(handler_input, content: LocaleContent):
     now = request_now(handler_input)
     session = memory.known_session(handler_input, now)
     if session is None or not reminders.worth_offering(session, now):
         return respond(handler_input, content.phrase("yes_without_offer"), content, follow_up=False)
     _, zone_name = device_zone(handler_input)
-    request = reminders.reminder_request(session, now, zone_name, locale,
+    request = reminders.reminder_request(session, now, zone_name, content.locale,
                                          content.phrase("reminder_text").speech)
     try:
         reminders.create(handler_input, request)

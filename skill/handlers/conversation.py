@@ -52,7 +52,7 @@ class YesMoreHandler(ContentHandler):
         if said_yes and kind == REMEMBER:
             return timing.accept_remember(handler_input, content)
         if said_yes and kind == REMINDER:
-            return timing.accept_reminder(handler_input, content, content.locale)
+            return timing.accept_reminder(handler_input, content)
         if kind == WHEN:  # "yes" to "when was your session?" says nothing; we asked once
             return timing.answer_without_time(handler_input, content,
                                               timing.pending_route(handler_input, content),
