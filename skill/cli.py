@@ -42,6 +42,8 @@ def _zone_name(args) -> str | None:
 
 def _skill(args):
     # Imported here so `aftercare --help` stays instant.
+    import time
+    from datetime import timezone
     from zoneinfo import ZoneInfo
 
     from .alexa_api import LocalAlexaApi
@@ -64,13 +66,11 @@ def _skill(args):
         from .persistence import persistence_from_environment
 
         # Expiry is judged on the conversation's clock, so --now plays the future too.
-        clock = (lambda: args.now.timestamp()) if args.now else None
-        store = persistence_from_environment(**({"clock": clock} if clock else {}))
+        store = persistence_from_environment(clock=args.now.timestamp if args.now else time.time)
     api = LocalAlexaApi(zone_name, reminders_allowed=not args.no_reminder_permission)
     handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store,
                                   api_client=api))
     locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
-    from datetime import timezone
     return Conversation(handler, locale_content, locale=args.locale, user_id=args.user,
                         now=args.now, zone=zone or timezone.utc)
 

@@ -14,8 +14,10 @@ LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 API_ENDPOINT = "https://api.amazonalexa.com"
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _stamp(moment: datetime | None) -> str:
+    """Alexa's timestamp format, for `moment` or, without one, the real clock."""
+    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
 
 
 def slot_json(name: str, fill: SlotFill, slot_type: str | None = None) -> dict:
@@ -52,8 +54,8 @@ class LocalSession:
         self.open = False
 
     def envelope(self, request: dict) -> dict:
-        stamp = self.now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if self.now else _now()
-        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
+        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+                   "timestamp": _stamp(self.now),
                    "locale": self.locale, **request}
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}

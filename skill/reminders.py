@@ -1,12 +1,10 @@
 """The 48-hour check: a reminder two days after the session, through the Alexa Reminders API."""
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta, timezone
 
 from .session_time import SessionTime
 
-log = logging.getLogger(__name__)
 PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 CHECK_AFTER = timedelta(hours=48)
 MIN_LEAD = timedelta(minutes=5)  # a reminder due in a moment is no reminder
