@@ -168,7 +168,7 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise ContentError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_data(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -288,7 +288,7 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
 
 def _clinic(content_dir: Path) -> dict[str, str]:
     path = data_file(content_dir, "clinic")
-    data = _read_yaml(path) if path.exists() else {}
+    data = _read_data(path) if path.exists() else {}
     out = {}
     for key in ("name", "phone"):
         value = os.environ.get(f"AFTERCARE_CLINIC_{key.upper()}", data.get(key) or "")
@@ -299,7 +299,7 @@ def _clinic(content_dir: Path) -> dict[str, str]:
 
 
 def _load_topic(path: Path, values: Mapping[str, str], check_patterns: bool = True) -> Topic:
-    f = _Fields(_read_yaml(path), path, "", values)
+    f = _Fields(_read_data(path), path, "", values)
     urgency = f.text("urgency")
     if urgency not in URGENCIES:
         raise ContentError(path, "urgency", f"must be one of {', '.join(URGENCIES)}")
@@ -329,7 +329,7 @@ def _load_topic(path: Path, values: Mapping[str, str], check_patterns: bool = Tr
 def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> LocaleContent:
     clinic = _clinic(content_dir)
     locale_path = data_file(content_dir / locale, "locale")
-    raw = _Fields(_read_yaml(locale_path), locale_path, "", {"clinic": clinic["name"]})
+    raw = _Fields(_read_data(locale_path), locale_path, "", {"clinic": clinic["name"]})
     number = raw.sub("emergency_number")
     if number is None:
         raise ContentError(locale_path, "emergency_number", "missing")
