@@ -13,6 +13,7 @@ from .content import LocaleContent, get_content
 from .handlers.conversation import (ForgetHandler, LaunchHandler, NoHandler, PhraseHandler,
                                     RepeatHandler, SessionEndedHandler, SessionTimeHandler,
                                     YesMoreHandler)
+from .free_speech import FreeSpeechInterceptor
 from .handlers.errors import CatchAllExceptionHandler
 from .handlers.safety import SafetyHandler, UnsupportedLocaleHandler
 from .handlers.topics import TopicHandler
@@ -44,6 +45,8 @@ def build_skill_builder(skill_id: str | None = None, persistence_adapter=None, a
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler(content))
     builder.add_global_request_interceptor(StartTimer())
+    # Before any handler is chosen: free speech becomes the intent it means.
+    builder.add_global_request_interceptor(FreeSpeechInterceptor(content))
     builder.add_global_response_interceptor(LogLatency())
     return builder
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import string
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from .red_flags import RedFlagGrammar, load_grammar
 from .session_time import PHASES
 
 
@@ -81,20 +81,11 @@ class Topic:
     path: Path
     slot: str | None = None
     symptoms: tuple[str, ...] = ()
-    red_flags: tuple[str, ...] = ()  # phrases the local resolver routes here first
     escalate_body_areas: tuple[str, ...] = ()
     escalate_symptoms: tuple[str, ...] = ()
 
     def answer(self, variant: str | None = None) -> Answer:
         return self.answers.get(variant or "default", self.answers["default"])
-
-    def names_red_flag(self, text: str) -> bool:
-        return any(red_flag_pattern(p).search(text) for p in self.red_flags)
-
-
-@functools.lru_cache(maxsize=None)
-def red_flag_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{pattern})\b")
 
 
 @dataclass(frozen=True)
@@ -105,6 +96,13 @@ class LocaleContent:
     topics: Mapping[str, Topic]
     by_intent: Mapping[str, Topic] = field(default_factory=dict)
     by_symptom: Mapping[str, Topic] = field(default_factory=dict)
+    red_flag_data: Mapping[str, Any] = field(default_factory=dict)
+    red_flag_path: Path | None = None
+
+    @functools.cached_property
+    def red_flags(self) -> RedFlagGrammar:
+        """The red-flag grammar, built on first use: a launch or a matched intent never needs it."""
+        return load_grammar(self.red_flag_data, self.red_flag_path, ContentError)
 
     def phrase(self, name: str) -> Answer:
         return self.phrases[name]
@@ -120,7 +118,7 @@ class LocaleContent:
 # Phrases every locale must provide; the handlers speak them by these names.
 REQUIRED_PHRASES = (
     "launch", "help", "fallback", "goodbye", "no", "yes_without_offer", "nothing_to_repeat",
-    "follow_up", "error", "unsupported_locale",
+    "follow_up", "error", "unsupported_locale", "denied_emergency",
     # the time-aware layer
     "ask_when", "when_not_understood", "time_unclear", "session_in_future", "time_noted", "utc_caveat",
     "offer_remember", "remembered", "remember_failed", "not_remembered", "offer_reminder",
@@ -298,7 +296,7 @@ def _clinic(content_dir: Path) -> dict[str, str]:
     return out
 
 
-def _load_topic(path: Path, values: Mapping[str, str], check_patterns: bool = True) -> Topic:
+def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
     f = _Fields(_read_data(path), path, "", values)
     urgency = f.text("urgency")
     if urgency not in URGENCIES:
@@ -311,16 +309,10 @@ def _load_topic(path: Path, values: Mapping[str, str], check_patterns: bool = Tr
         raise ContentError(path, "slot" if variants else "variants", "slot and variants go together")
     for name in (variants.data if variants else {}):
         answers[str(name)] = _answer(variants.sub(str(name)), inherit=default)
-    flags = f.strings("red_flags")
-    for i, pattern in enumerate(flags if check_patterns else ()):
-        try:
-            red_flag_pattern(pattern)
-        except re.error as exc:
-            raise ContentError(path, f"red_flags[{i}]", f"not a valid pattern: {exc}") from None
     escalate = f.sub("escalate")
     return Topic(
         id=path.stem, intent=f.text("intent"), urgency=urgency, answers=answers, path=path,
-        slot=slot, symptoms=f.strings("symptoms"), red_flags=flags,
+        slot=slot, symptoms=f.strings("symptoms"),
         escalate_body_areas=escalate.strings("body_areas") if escalate else (),
         escalate_symptoms=escalate.strings("symptoms") if escalate else (),
     )
@@ -352,7 +344,7 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
 
     topic_dir = content_dir / locale / "topics"
     paths = sorted(p for p in topic_dir.glob("*") if p.suffix in DATA_SUFFIXES)
-    topics = {p.stem: _load_topic(p, values, check_patterns) for p in paths}
+    topics = {p.stem: _load_topic(p, values) for p in paths}
     if not topics:
         raise ContentError(topic_dir, "(folder)", "no topic files")
     by_intent: dict[str, Topic] = {}
@@ -371,16 +363,23 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
             target = topic.answers[key].more_topic
             if target and target not in topics:
                 raise ContentError(topic.path, "more_topic", f"no topic named {target}")
-    return LocaleContent(locale, values["emergency_number"], phrases, topics, by_intent, by_symptom)
+    flags_path = data_file(content_dir / locale, "red_flags")
+    loaded = LocaleContent(locale, values["emergency_number"], phrases, topics, by_intent, by_symptom,
+                           red_flag_data=_read_data(flags_path), red_flag_path=flags_path)
+    if check_patterns:
+        for i, flag in enumerate(loaded.red_flags.flags):
+            if flag.topic not in topics:
+                raise ContentError(flags_path, f"flags[{i}].topic", f"no topic named {flag.topic}")
+    return loaded
 
 
 def load_content(content_dir: Path | None = None, check_patterns: bool = True
                  ) -> dict[str, LocaleContent]:
     """Every locale folder under content_dir, validated.
 
-    `check_patterns=False` skips compiling the red-flag patterns, which only the local
-    resolver uses: the Lambda bundle's content was checked in full when it was built, and
-    compiling them was most of its content loading at cold start."""
+    `check_patterns=False` leaves the red-flag grammar to be built on first use: the Lambda
+    bundle's content was checked in full when it was built, and a launch or an intent Alexa
+    matched never needs the grammar."""
     root = Path(content_dir) if content_dir else default_content_dir()
     if not root.is_dir():
         raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")

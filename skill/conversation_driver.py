@@ -7,7 +7,9 @@ from typing import Callable
 
 from .builtin_slots import alexa_value
 from .content import DEFAULT_LOCALE, LocaleContent
-from .envelopes import LocalSession, slot_json
+from .envelopes import LOCAL_SKILL_ID, LocalSession
+from .free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
+from .spelling import Speller
 from .speech import to_ssml
 from .utterances import Match, SlotFill, UtteranceResolver, normalise
 
@@ -48,7 +50,8 @@ class Conversation:
         # An unsupported locale still needs the words understood, to answer that
         # we can't help in that locale; the default model does that.
         self.resolver = resolver or UtteranceResolver.for_locale(content)
-        self.slot_types = {name: t for s in self.resolver.samples for name, t in s.slot_types.items()}
+        self.slot_types = self.resolver.slot_types
+        self.speller = Speller(self.resolver.vocabulary)
         self.last_match: Match | None = None
 
     def request_for(self, text: str) -> dict:
@@ -56,15 +59,22 @@ class Conversation:
         if launch:
             self.last_match = None
             return self.session.launch()
+        rest = self.speller.corrected(rest)
         match = self.resolver.resolve(rest)
         self.last_match = match
+        if match.how != "exact":
+            # What no sample says goes to the skill as free speech, as on an Echo, and the
+            # skill's own resolver reads it (skill/free_speech.py).
+            said = SlotFill(rest)
+            return self.session.intent(STATEMENT_INTENT, {
+                TEXT_SLOT: slot_json(TEXT_SLOT, said, "AMAZON.SearchQuery")})
         today = (self.session.now or datetime.now(timezone.utc)).astimezone(self.zone).date()
         slots = {}
         for name, fill in match.slots.items():
             slot_type = self.slot_types.get(name)
             if slot_type and slot_type.startswith("AMAZON."):
                 fill = SlotFill(alexa_value(slot_type, fill.value, today))
-            slots[name] = slot_json(name, fill, slot_type)
+            slots[name] = slot_json(name, fill, slot_type, LOCAL_SKILL_ID)
         return self.session.intent(match.intent, slots)
 
     def say(self, text: str) -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from .utterances import SlotFill
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 API_ENDPOINT = "https://api.amazonalexa.com"
@@ -18,21 +17,6 @@ def _stamp(moment: datetime | None) -> str:
     """Alexa's timestamp format, for `moment` or, without one, the real clock."""
     return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
-
-
-def slot_json(name: str, fill: SlotFill, slot_type: str | None = None) -> dict:
-    """A slot with entity resolution, as Alexa reports a matched or unmatched custom value.
-    Built-in types (AMAZON.DATE, ...) carry their resolved value and no resolutions."""
-    if slot_type and slot_type.startswith("AMAZON."):
-        return {"name": name, "value": fill.value, "confirmationStatus": "NONE"}
-    authority = f"amzn1.er-authority.echo-sdk.{LOCAL_SKILL_ID}.{slot_type or name}"
-    if fill.id is not None:
-        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
-                      "values": [{"value": {"name": fill.name or fill.value, "id": fill.id}}]}
-    else:
-        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
-    return {"name": name, "value": fill.value, "confirmationStatus": "NONE",
-            "resolutions": {"resolutionsPerAuthority": [resolution]}}
 
 
 class LocalSession:

@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from .content import Answer, LocaleContent
+from .free_speech import DENIED
 from .speech import join, to_ssml
 
 MODE = "mode"
@@ -21,6 +22,7 @@ CONVERSATION = "conversation"
 LAST = "last"
 OFFER = "offer"  # what "yes" means now: {"kind": MORE | WHEN | REMEMBER | REMINDER, ...}
 MORE, WHEN, REMEMBER, REMINDER = "more", "when", "remember", "reminder"
+EMERGENCY = "emergency"  # the topic whose denial earns the safety line
 _QUESTION_AT_END = re.compile(r"(?:(?<=[.!?])\s+|^)[^.!?]*\?$")
 
 
@@ -34,6 +36,9 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     """
     attrs = handler_input.attributes_manager.session_attributes
     speech, reprompt = answer.speech, answer.reprompt
+    if EMERGENCY in handler_input.attributes_manager.request_attributes.get(DENIED, ()):
+        # "No chest pain, just sore": answered as asked, then one line in case that changes.
+        speech = _before_question(speech, content.phrase("denied_emergency").speech)
     if follow_up and not answer.asks and attrs.get(MODE) == CONVERSATION:
         extra = content.phrase("follow_up")
         speech, reprompt = join(speech, extra.speech), extra.reprompt
@@ -51,6 +56,14 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     else:
         attrs.pop(OFFER, None)
     return replay(handler_input, last)
+
+
+def _before_question(speech: str, line: str) -> str:
+    """`line` at the end of `speech`, or before its closing question: a question stays last."""
+    question = _QUESTION_AT_END.search(speech)
+    if question is None:
+        return join(speech, line)
+    return join(speech[:question.start()], line, question.group(0))
 
 
 def compose(main: Answer, before: Answer | None = None, then: Answer | None = None) -> Answer:

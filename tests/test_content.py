@@ -195,11 +195,34 @@ def test_launch_says_it_is_not_medical_advice(en):
 
 # ------------------------------------------------------------ bad content fails at start-up
 
-def write_content(tmp_path, topic_yaml: str, locale_yaml: str | None = None):
+MINIMAL_RED_FLAGS = """
+window: 4
+denial_reach: 2
+fillers: [um]
+clause_breaks: [but]
+negators: ["no"]
+negation_passes: [a]
+hedges: [sure]
+reassurance: [fine]
+words:
+  chest: [chest]
+  hurt: [hurts, pain]
+flags:
+  - id: chest_pain
+    topic: bad
+    alone: [crushing pain]
+    together:
+      - [chest, hurt]
+"""
+
+
+def write_content(tmp_path, topic_yaml: str, locale_yaml: str | None = None,
+                  red_flags_yaml: str = MINIMAL_RED_FLAGS):
     src = ROOT / "content"
     (tmp_path / "en-US" / "topics").mkdir(parents=True)
     (tmp_path / "en-US" / "locale.yaml").write_text(
         locale_yaml or (src / "en-US" / "locale.yaml").read_text())
+    (tmp_path / "en-US" / "red_flags.yaml").write_text(red_flags_yaml)
     path = tmp_path / "en-US" / "topics" / "bad.yaml"
     path.write_text(topic_yaml)
     return path
@@ -226,7 +249,6 @@ def test_a_valid_minimal_topic_loads(tmp_path):
     (GOOD_TOPIC.replace("card: {title: Water, text: Drink water.}", "card: {title: Water}"), "card.text"),
     (GOOD_TOPIC.replace("Drink water.\ncard", "Want more?\ncard"), "reprompt"),
     (GOOD_TOPIC.replace("speech: Drink water.", "speech: Call {emergency_numbr}."), "speech"),
-    (GOOD_TOPIC + "red_flags: ['(unclosed']\n", "red_flags[0]"),
     ("intent: [unclosed\n", "line"),
     ("- just\n- a list\n", "(top level)"),
 ])
@@ -236,6 +258,30 @@ def test_a_bad_topic_file_fails_naming_the_file_and_key(tmp_path, broken, key):
         load_content(tmp_path)
     assert str(path) in str(caught.value)
     assert f"key '{key}" in str(caught.value)
+
+
+@pytest.mark.parametrize("broken, key", [
+    (MINIMAL_RED_FLAGS.replace("topic: bad", "topic: nowhere"), "flags[0].topic"),
+    (MINIMAL_RED_FLAGS.replace("[chest, hurt]", "[chest, hurts]"), "flags[0].together[0]"),
+    (MINIMAL_RED_FLAGS.replace("[crushing pain]", "['crushing {pains}']"), "flags[0].alone[0]"),
+    (MINIMAL_RED_FLAGS.replace("window: 4", "window: wide"), "window"),
+    (MINIMAL_RED_FLAGS.replace("fillers: [um]", "fillers: um"), "fillers"),
+    (MINIMAL_RED_FLAGS.replace("  - id: chest_pain\n", "  - name: chest_pain\n"), "flags[0]"),
+])
+def test_a_bad_red_flag_file_fails_naming_the_file_and_key(tmp_path, broken, key):
+    path = write_content(tmp_path, GOOD_TOPIC, red_flags_yaml=broken).parent.parent / "red_flags.yaml"
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path)
+    assert str(path) in str(caught.value)
+    assert f"key '{key}'" in str(caught.value)
+
+
+def test_the_minimal_red_flag_grammar_reads_a_sentence(tmp_path):
+    write_content(tmp_path, GOOD_TOPIC)
+    grammar = load_content(tmp_path)["en-US"].red_flags
+    assert grammar.read("my chest um hurts").raised.id == "chest_pain"
+    assert grammar.read("no chest pain").raised is None
+    assert [f.id for f in grammar.read("no chest pain").denied] == ["chest_pain"]
 
 
 def test_a_missing_phrase_fails_naming_it(tmp_path):

@@ -11,6 +11,8 @@ from skill.utterances import normalise_sample
 
 from .conftest import ROOT
 
+_SLOT_REF = re.compile(r"\{\w+\}")
+
 BUILT_INS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
              "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
              "AMAZON.MoreIntent"}
@@ -50,8 +52,10 @@ def test_every_content_topic_has_its_intent_and_every_custom_intent_is_answered(
     custom = {i["name"] for i in custom_intents(language)}
     topic_intents = {t.intent for t in en.topics.values()}
     assert topic_intents <= custom
-    # routed by a slot to a topic, or answered by the time-aware layer
-    assert custom - topic_intents == {"SymptomIntent", "SessionTimeIntent", "ForgetSessionIntent"}
+    # routed by a slot to a topic, answered by the time-aware layer, or free speech that the
+    # skill's own resolver turns into one of these (skill/free_speech.py)
+    assert custom - topic_intents == {"SymptomIntent", "SessionTimeIntent", "ForgetSessionIntent",
+                                      "StatementIntent"}
 
 
 def test_each_custom_intent_has_enough_distinct_samples(language):
@@ -120,15 +124,40 @@ def test_content_variants_are_slot_value_ids(language, en):
     assert set().union(*(t.symptoms for t in en.topics.values())) == symptom_ids
 
 
-def test_no_topic_sample_names_a_red_flag(language, resolver):
-    """Red flags belong to the emergency and urgent intents only."""
-    emergency = resolver.red_flags[0]
-    assert emergency.urgency == "emergency"
+def test_no_topic_sample_names_another_topics_red_flag(language, en):
+    """A sample that the red-flag grammar reads as a flag belongs to that flag's intent: an
+    Echo must not answer "my chest is tight" as a stretching question."""
+    intent_of_topic = {t.id: t.intent for t in en.topics.values()}
     for intent in custom_intents(language):
-        if intent["name"] in {"EmergencyIntent", "SymptomIntent"}:
+        if intent["name"] == "SymptomIntent":  # its slot decides, and chest symptoms escalate
             continue
         for sample in intent["samples"]:
-            assert not emergency.names_red_flag(sample), (intent["name"], sample)
+            flag = en.red_flags.read(sample).raised
+            assert flag is None or intent_of_topic[flag.topic] == intent["name"], (
+                intent["name"], sample, flag.id)
+
+
+def test_no_sample_is_only_a_slot_outside_the_session_time(language):
+    """A bare "{drink}" sample captures whatever matches nothing else ("I think my lung
+    collapsed" heard as a drink)."""
+    for intent in custom_intents(language):
+        if intent["name"] == "SessionTimeIntent":  # its bare replies move to dialog elicitation
+            continue
+        for sample in intent["samples"]:
+            assert _SLOT_REF.sub("", sample).strip(), (intent["name"], sample)
+
+
+def test_free_speech_has_a_carrier_phrase_in_every_sample(language):
+    """Alexa refuses AMAZON.SearchQuery without a carrier phrase, or beside another slot."""
+    statement = next(i for i in language["intents"] if i["name"] == "StatementIntent")
+    assert [s["type"] for s in statement["slots"]] == ["AMAZON.SearchQuery"]
+    slot = "{" + statement["slots"][0]["name"] + "}"
+    assert len(statement["samples"]) >= 40
+    for sample in statement["samples"]:
+        assert sample.count("{") == 1 and sample.endswith(slot), sample
+        assert sample.replace(slot, "").strip(), sample
+    # Denials start "no ..." and "not ...": as carriers they would lose the word that denies.
+    assert not {s.split()[0] for s in statement["samples"]} & {"no", "not", "never"}
 
 
 def test_time_samples_always_carry_a_slot(language):

@@ -7,7 +7,8 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.envelopes import LocalSession, slot_json
+from skill.envelopes import LocalSession
+from skill.free_speech import slot_json
 from skill.serializer import FastSerializer
 from skill.utterances import SlotFill
 

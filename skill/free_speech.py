@@ -1,0 +1,104 @@
+"""Free speech on a device: what Alexa hands over as StatementIntent's text is understood by
+the skill's own resolver (skill/utterances.py), red flags first, then the intents.
+
+Alexa matches a sentence to StatementIntent by how it starts ("i feel {text}", "my {text}",
+"is it normal {text}") and passes the rest as an AMAZON.SearchQuery value. A request
+interceptor replaces that intent with the one the text means, so every handler after it,
+safety first, sees an ordinary request: one way of answering, whoever understood the words.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_model import Intent, IntentRequest
+
+from .content import LocaleContent
+from .utterances import FALLBACK, Match, SlotFill, UtteranceResolver
+
+STATEMENT_INTENT = "StatementIntent"
+TEXT_SLOT = "text"
+DENIED = "denied_flags"  # request attribute: topics of the red flags the sentence denied
+# Alexa's slot values are one sentence; past this it is noise, and the grammar's work grows
+# with the length. Red flags are still read in the part that is kept.
+MAX_CHARACTERS = 600
+MAX_WORDS_FOR_A_TOPIC = 60
+LOCAL_AUTHORITY = "amzn1.er-authority.echo-sdk.{skill}.{slot_type}"
+
+
+def slot_json(name: str, fill: SlotFill, slot_type: str | None = None,
+              skill_id: str = "local") -> dict:
+    """A slot with entity resolution, as Alexa reports a matched or unmatched custom value.
+    Built-in types (AMAZON.DATE, ...) carry their value and no resolutions."""
+    if slot_type and slot_type.startswith("AMAZON."):
+        return {"name": name, "value": fill.value, "confirmationStatus": "NONE"}
+    authority = LOCAL_AUTHORITY.format(skill=skill_id, slot_type=slot_type or name)
+    if fill.id is not None:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
+                      "values": [{"value": {"name": fill.name or fill.value, "id": fill.id}}]}
+    else:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+    return {"name": name, "value": fill.value, "confirmationStatus": "NONE",
+            "resolutions": {"resolutionsPerAuthority": [resolution]}}
+
+
+def understood(resolver: UtteranceResolver, text: str | None) -> Match:
+    """The resolver's reading of a free-speech value; nothing usable is the fallback."""
+    text = (text or "")[:MAX_CHARACTERS]
+    if not text.strip():
+        return Match(FALLBACK, "fallback", score=0.0)
+    match = resolver.resolve(text)
+    if match.how != "red_flag" and len(text.split()) > MAX_WORDS_FOR_A_TOPIC:
+        return Match(FALLBACK, "fallback", score=0.0, denied=match.denied)
+    return match
+
+
+class FreeSpeechInterceptor(AbstractRequestInterceptor):
+    """StatementIntent -> the intent its text means, before any handler is chosen."""
+
+    def __init__(self, content: Mapping[str, LocaleContent]):
+        self.content = content
+        self._resolvers: dict[str, UtteranceResolver] = {}
+
+    def resolver(self, content: LocaleContent) -> UtteranceResolver:
+        # Built on the first free-speech request, from the index the bundle ships: a launch
+        # or an intent Alexa matched never pays for it.
+        if content.locale not in self._resolvers:
+            self._resolvers[content.locale] = UtteranceResolver.for_locale(content)
+        return self._resolvers[content.locale]
+
+    def process(self, handler_input):
+        request = handler_input.request_envelope.request
+        if not isinstance(request, IntentRequest) or request.intent is None \
+                or request.intent.name != STATEMENT_INTENT:
+            return
+        content = self.content.get(request.locale)
+        if content is None:
+            return  # the unsupported-locale answer needs no understanding
+        slot = (request.intent.slots or {}).get(TEXT_SLOT)
+        resolver = self.resolver(content)
+        match = understood(resolver, getattr(slot, "value", None))
+        handler_input.attributes_manager.request_attributes[DENIED] = match.denied
+        request.intent = Intent(name=match.intent, slots=self._slots(handler_input, resolver, match),
+                                confirmation_status=request.intent.confirmation_status)
+
+    @staticmethod
+    def _slots(handler_input, resolver: UtteranceResolver, match: Match) -> dict:
+        if not match.slots:
+            return {}
+        from ask_sdk_model import Slot
+
+        from .builtin_slots import alexa_value
+        from .clock import device_zone, request_now
+        from .serializer import FastSerializer
+
+        data = {}
+        for name, fill in match.slots.items():
+            slot_type = resolver.slot_types.get(name)
+            if slot_type and slot_type.startswith("AMAZON."):
+                # "yesterday" is the device's yesterday, as Alexa would have resolved it.
+                today = request_now(handler_input).astimezone(device_zone(handler_input)[0]).date()
+                fill = SlotFill(alexa_value(slot_type, fill.value, today))
+            data[name] = slot_json(name, fill, slot_type)
+        serializer = FastSerializer()
+        return {name: serializer.deserialize_parsed(value, Slot) for name, value in data.items()}

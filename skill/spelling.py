@@ -1,0 +1,32 @@
+"""Typed text only: misspelt words put right before the resolver reads them ("paracetemol").
+
+A speech recogniser hears words, not typos, so the Lambda path never needs this (and never
+ships rapidfuzz); `aftercare ask` and `chat` take typed text and do.
+"""
+from __future__ import annotations
+
+import functools
+
+from .utterances import normalise
+
+SPELLING_THRESHOLD = 85
+SHORTEST_CORRECTED = 6  # shorter words are too close to too many others ("plane", "place")
+
+
+class Speller:
+    def __init__(self, vocabulary: list[str]):
+        self.vocabulary = vocabulary
+        self.known = frozenset(vocabulary)
+
+    def corrected(self, text: str) -> str:
+        return " ".join(self._word(w) for w in normalise(text).split())
+
+    @functools.lru_cache(maxsize=4096)
+    def _word(self, word: str) -> str:
+        if len(word) < SHORTEST_CORRECTED or word in self.known:
+            return word
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio,
+                                  score_cutoff=SPELLING_THRESHOLD)
+        return best[0] if best else word
