@@ -387,6 +387,21 @@ def _content_as_json(entries: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
+def _resolver_indexes(locales: Iterable[str]) -> dict[str, bytes]:
+    """The free-speech resolver's index per locale, computed here so a request on Lambda
+    only reads it (skill/utterances.py)."""
+    from skill.utterances import INDEX_STEM, build_index, model_path
+
+    out = {}
+    for locale in sorted(locales):
+        path = model_path(locale, MODEL_DIR)
+        if path.is_file():
+            index = build_index(json.loads(path.read_text(encoding="utf-8")))
+            out[f"content/{locale}/{INDEX_STEM}.json"] = json.dumps(
+                index, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return out
+
+
 def build_lambda_bundle(out: Path, *, content_dir: Path | None = None) -> int:
     """Write the Lambda bundle to `out`; returns its size in bytes.
 
@@ -397,8 +412,9 @@ def build_lambda_bundle(out: Path, *, content_dir: Path | None = None) -> int:
     from skill.content import load_content
 
     content_dir = Path(content_dir) if content_dir else _content_dir()
-    load_content(content_dir)
+    locales = load_content(content_dir)
     entries = _content_as_json(_with_bytecode(plan_bundle(content_dir, target)))
+    entries.update(_resolver_indexes(locales))
     _write_zip(Path(out), entries)
     return Path(out).stat().st_size
 

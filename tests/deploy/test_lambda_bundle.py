@@ -66,6 +66,17 @@ EMERGENCY = {"type": "IntentRequest", "dialogState": "COMPLETED",
              "intent": {"name": "EmergencyIntent", "confirmationStatus": "NONE", "slots": {}}}
 
 
+def free_speech(text: str) -> dict:
+    return {"type": "IntentRequest", "dialogState": "COMPLETED",
+            "intent": {"name": "StatementIntent", "confirmationStatus": "NONE",
+                       "slots": {"text": {"name": "text", "value": text,
+                                          "confirmationStatus": "NONE"}}}}
+
+
+FREE_SPEECH_EMERGENCY = free_speech("feels like somebody is sitting on my chest")
+FREE_SPEECH_DENIAL = free_speech("my breathing is fine can i take advil")
+
+
 def _snapshot(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
 
@@ -73,7 +84,8 @@ def _snapshot(folder: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def bundle_run(unpacked_bundle, plain_python, tmp_path_factory):
     events = [envelope(LAUNCH), envelope(EMERGENCY, new=False),
-              envelope(LAUNCH, application_id=OTHER_SKILL_ID)]
+              envelope(LAUNCH, application_id=OTHER_SKILL_ID),
+              envelope(FREE_SPEECH_EMERGENCY), envelope(FREE_SPEECH_DENIAL)]
     events_path = tmp_path_factory.mktemp("events") / "events.json"
     events_path.write_text(json.dumps(events))
     before = _snapshot(unpacked_bundle)
@@ -124,6 +136,19 @@ def test_bundle_answers_the_emergency_intent_with_the_number_first(bundle_run):
 def test_bundle_refuses_requests_for_another_skill(bundle_run):
     # AFTERCARE_SKILL_ID, set by the template, makes the SDK check the application id.
     assert bundle_run["results"][2].get("error"), bundle_run["results"][2]
+
+
+def test_bundle_understands_free_speech_from_its_shipped_index(bundle_run, lambda_bundle):
+    """The resolver's index is computed at build time: Lambda carries no interaction model."""
+    number = load_content(REPO_ROOT / "content")["en-US"].emergency_number
+    text, response = _speech(bundle_run["results"][3])
+    assert text.startswith(f"Call {number}"), text
+    assert response["shouldEndSession"] is True
+    text, _ = _speech(bundle_run["results"][4])
+    assert "ibuprofen" in text.lower() or "anti-inflammator" in text.lower(), text
+    assert number in text.split(".")[-2], text  # the denial's safety line closes the answer
+    with zipfile.ZipFile(lambda_bundle) as zf:
+        assert "content/en-US/resolver_index.json" in zf.namelist()
 
 
 def test_bundled_bytecode_is_used_as_is(bundle_run):
