@@ -10,9 +10,9 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from .content import LocaleContent, get_content
-from .handlers.conversation import (ForgetHandler, LaunchHandler, NoHandler, PhraseHandler,
-                                    RepeatHandler, SessionEndedHandler, SessionTimeHandler,
-                                    YesMoreHandler)
+from .handlers.conversation import (ForgetHandler, LaunchHandler, NoHandler,
+                                    PermissionResponseHandler, PhraseHandler, RepeatHandler,
+                                    SessionEndedHandler, SessionTimeHandler, YesMoreHandler)
 from .free_speech import FreeSpeechInterceptor
 from .handlers.errors import CatchAllExceptionHandler
 from .handlers.safety import SafetyHandler, UnsupportedLocaleHandler
@@ -40,6 +40,7 @@ def build_skill_builder(skill_id: str | None = None, persistence_adapter=None, a
         YesMoreHandler(content),
         NoHandler(content),
         RepeatHandler(content),
+        PermissionResponseHandler(content),
         PhraseHandler(content),
     ):
         builder.add_request_handler(handler)

@@ -21,7 +21,8 @@ MINUTE = r"(?:o'clock|oh \w+|\d{2}|fifteen|thirty|forty five|forty|fifty|twenty|
 MERIDIEM = r"(?:am|pm|a m|p m|in the morning|in the afternoon|in the evening|at night)"
 
 PATTERNS = {
-    "AMAZON.DURATION": rf"{NUMBER}(?: and a half)? (?:minutes?|hours?|days?)|an hour and a half|half an hour",
+    "AMAZON.DURATION": (rf"{NUMBER}(?: and a half)? (?:minutes?|hours?|days?)|an hour and a half|"
+                        r"half an hour|an hour or so|a couple (?:hours|days)"),
     "AMAZON.DATE": (r"today|yesterday|the day before yesterday|tomorrow|(?:last |this past |on )?(?:"
                     + "|".join(_WEEKDAYS) + ")"),
     "AMAZON.TIME": (rf"morning|afternoon|evening|night|noon|midday|lunchtime|lunch time|"
@@ -59,6 +60,10 @@ def duration_value(said: str) -> str:
         return "PT30M"
     if said == "an hour and a half":
         return "PT1H30M"
+    if said == "an hour or so":
+        return "PT1H"
+    if said.startswith("a couple ") and not said.startswith("a couple of "):
+        said = "a couple of " + said[len("a couple "):]
     m = re.fullmatch(rf"({NUMBER})( and a half)? (minute|hour|day)s?", said)
     amount = _number(m.group(1)) + (0.5 if m.group(2) else 0)
     unit = m.group(3)

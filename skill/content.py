@@ -28,6 +28,7 @@ from .session_time import PHASES
 
 URGENCIES = ("routine", "urgent", "emergency")
 ELAPSED = "{elapsed}"  # filled when spoken, not when loaded
+WHEN = "{when}"  # the reminder's day and time, filled when spoken
 DEFAULT_LOCALE = "en-US"
 UNRECOGNISED = "unrecognised"  # variant spoken when a slot holds a value we have no guidance for
 
@@ -62,6 +63,10 @@ class Answer:
 
     def saying(self, elapsed: str) -> "Answer":
         return replace(self, speech=self.speech.replace(ELAPSED, elapsed))
+
+    def filling(self, name: str, words: str) -> "Answer":
+        """A placeholder known only when spoken ({when}: "Saturday at three p.m.") said."""
+        return replace(self, speech=self.speech.replace("{" + name + "}", words))
 
     @property
     def asks(self) -> bool:
@@ -124,6 +129,9 @@ REQUIRED_PHRASES = (
     "offer_remember", "remembered", "remember_failed", "not_remembered", "offer_reminder",
     "reminder_text", "reminder_set", "reminder_permission", "reminder_failed", "no_reminder",
     "forgotten", "nothing_to_forget",
+    # issue 9: answer first, replies to the time question, offers one at a time
+    "time_unknown", "part_of_day_ahead", "no_more", "okay", "fallback_again", "fallback_health",
+    "reminder_when_unknown", "reminder_permission_denied", "reminder_kept", "reminder_kept_known",
 )
 
 
@@ -333,6 +341,7 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
         "clinic": clinic["name"] or practitioner,
         "clinic_phone": clinic["phone"] or number.text("no_phone"),
         "elapsed": ELAPSED,
+        "when": WHEN,
     }
     phrases_f = _Fields(raw.data.get("phrases"), locale_path, "phrases", values)
     phrases = {}

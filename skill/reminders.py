@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from .session_time import SessionTime
 
 PERMISSION = "alexa::alerts:reminders:skill:readwrite"
+ASK_FOR = "AskFor"  # Connections.SendRequest name: Alexa asks for the permission by voice
+ASK_FOR_TOKEN = "reminder-permission"
 CHECK_AFTER = timedelta(hours=48)
 MIN_LEAD = timedelta(minutes=5)  # a reminder due in a moment is no reminder
 
@@ -61,3 +63,59 @@ def create(handler_input, request) -> None:
         if exc.status_code in (401, 403):
             raise PermissionMissing() from None
         raise
+
+
+_HOURS = ("twelve one two three four five six seven eight nine ten eleven").split()
+_MINUTES = {0: "", 15: " fifteen", 30: " thirty", 45: " forty-five"}
+
+
+def _clock_words(hour: int, minute: int) -> str:
+    """15:00 -> "three p.m.", 12:00 -> "noon", 9:30 -> "nine thirty a.m.", 16:05 -> "four oh five p.m."."""
+    if minute == 0 and hour == 12:
+        return "noon"
+    if minute == 0 and hour == 0:
+        return "midnight"
+    from .session_time import _number
+
+    if minute in _MINUTES:
+        mins = _MINUTES[minute]
+    elif minute < 10:
+        mins = f" oh {_number(minute)}"
+    else:
+        mins = " " + _spoken_minutes(minute)
+    return f"{_HOURS[hour % 12]}{mins} {'a.m.' if hour < 12 else 'p.m.'}"
+
+
+def _spoken_minutes(minute: int) -> str:
+    from .session_time import _number
+
+    if minute < 24:
+        return _number(minute)
+    tens = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty"}[minute // 10]
+    return tens if minute % 10 == 0 else f"{tens}-{_number(minute % 10)}"
+
+
+def spoken_when(due: datetime, zone_name: str | None) -> str | None:
+    """The reminder's day and time as said: "Saturday at three p.m.", in the device's zone;
+    None when the zone is unknown (the reminder is then set relative to now)."""
+    if not zone_name:
+        return None
+    from zoneinfo import ZoneInfo
+
+    local = due.astimezone(ZoneInfo(zone_name))
+    return f"{local.strftime('%A')} at {_clock_words(local.hour, local.minute)}"
+
+
+def ask_for_permission(handler_input):
+    """Alexa's voice permission for reminders: Connections.SendRequest AskFor. Alexa asks the
+    person itself; the answer comes back as a Connections.Response request."""
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+    directive = SendRequestDirective(
+        name=ASK_FOR,
+        payload={"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                 "permissionScopes": [{"permissionScope": PERMISSION, "consentLevel": "ACCOUNT"}]},
+        token=ASK_FOR_TOKEN)
+    builder = handler_input.response_builder
+    builder.add_directive(directive)
+    return builder.response

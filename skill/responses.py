@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from .content import Answer, LocaleContent
@@ -20,42 +20,87 @@ from .speech import join, to_ssml
 MODE = "mode"
 CONVERSATION = "conversation"
 LAST = "last"
-OFFER = "offer"  # what "yes" means now: {"kind": MORE | WHEN | REMEMBER | REMINDER, ...}
+OFFER = "offer"  # the one yes/no question pending: {"kind": MORE | REMEMBER | REMINDER, ...}
+MORE_OF = "more_of"  # the last answer that has more, for "tell me more": {"topic", "variant"}
+ELICIT = "eliciting"  # the session time asked for by Dialog.ElicitSlot: {"topic", "variant", ...}
 MORE, WHEN, REMEMBER, REMINDER = "more", "when", "remember", "reminder"
 EMERGENCY = "emergency"  # the topic whose denial earns the safety line
+SESSION_TIME_INTENT = "SessionTimeIntent"
+SESSION_TIME_SLOTS = ("date", "time", "duration")
 _QUESTION_AT_END = re.compile(r"(?:(?<=[.!?])\s+|^)[^.!?]*\?$")
 
 
 def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str | None = None,
             variant: str = "default", follow_up: bool = True, offer: dict | None = None,
-            permissions: list[str] | None = None) -> Response:
-    """Speak `answer`; in a conversation a statement gets "what else would you like to know?".
+            permissions: list[str] | None = None, elicit: dict | None = None,
+            more_of: dict | None = None, filler: bool = False) -> Response:
+    """Speak `answer`; in a conversation a statement gets "what else would you like to know?",
+    or, when one is due, the next offer (keep the session time, the 48-hour reminder).
 
     `offer` names what a "yes" now means (default: the answer's own "want to hear
-    more?"); `permissions` sends the Alexa app card that asks for them.
+    more?"); `permissions` sends the Alexa app card that asks for them; `elicit` asks for the
+    session time with Dialog.ElicitSlot and remembers which question it was for; `more_of`
+    names the answer "tell me more" expands (default: this one, when it has more). A
+    `filler` ("okay", "sorry, what was that?") is not what "repeat" repeats.
     """
     attrs = handler_input.attributes_manager.session_attributes
+    attrs.pop("misses", None)  # fallbacks in a row; the fallback handler counts them
     speech, reprompt = answer.speech, answer.reprompt
     if EMERGENCY in handler_input.attributes_manager.request_attributes.get(DENIED, ()):
         # "No chest pain, just sore": answered as asked, then one line in case that changes.
         speech = _before_question(speech, content.phrase("denied_emergency").speech)
-    if follow_up and not answer.asks and attrs.get(MODE) == CONVERSATION:
-        extra = content.phrase("follow_up")
-        speech, reprompt = join(speech, extra.speech), extra.reprompt
+    if offer is None and answer.offers and topic is not None:
+        offer = {"kind": MORE, "topic": topic, "variant": variant}
+    if follow_up and not answer.asks:
+        from .timing import due_offer  # timing builds on this module
+
+        due, due_kind = due_offer(handler_input, content)
+        if due is not None:
+            speech, reprompt, offer = join(speech, due.speech), due.reprompt, {"kind": due_kind}
+        elif attrs.get(MODE) == CONVERSATION:
+            extra = content.phrase("follow_up")
+            speech, reprompt = join(speech, extra.speech), extra.reprompt
+    asks = speech.rstrip().endswith("?")
+    if elicit is not None and not isinstance(handler_input.request_envelope.request,
+                                             IntentRequest):
+        elicit = None  # Dialog directives answer intent requests only
     last = {
         "speech": speech, "reprompt": reprompt, "title": answer.card_title,
         "text": answer.card_text, "topic": topic, "variant": variant,
     }
     if permissions:
         last["permissions"] = permissions
-    attrs[LAST] = last
-    if offer is None and answer.offers and topic is not None:
-        offer = {"kind": MORE, "topic": topic, "variant": variant}
-    if offer is not None and answer.asks:
-        attrs[OFFER] = offer
+    if offer is not None and asks and elicit is None:
+        attrs[OFFER] = last["offer"] = offer
     else:
         attrs.pop(OFFER, None)
+    if elicit is not None:
+        attrs[ELICIT] = last["elicit"] = elicit
+    else:
+        attrs.pop(ELICIT, None)
+    if not filler:
+        if more_of is None and answer.offers and topic is not None:
+            more_of = {"topic": topic, "variant": variant}
+        if more_of is not None:
+            attrs[MORE_OF] = more_of
+        else:
+            attrs.pop(MORE_OF, None)
+    if not filler or "offer" in last:
+        attrs[LAST] = last
     return replay(handler_input, last)
+
+
+def elicit_session_time(slot: str = "date"):
+    """Dialog.ElicitSlot on SessionTimeIntent: the reply is taken by that intent's slot samples."""
+    from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+    from ask_sdk_model.dialog import ElicitSlotDirective
+
+    slots = {name: Slot(name=name, confirmation_status=SlotConfirmationStatus.NONE)
+             for name in SESSION_TIME_SLOTS}
+    return ElicitSlotDirective(
+        updated_intent=Intent(name=SESSION_TIME_INTENT, slots=slots,
+                              confirmation_status=IntentConfirmationStatus.NONE),
+        slot_to_elicit=slot)
 
 
 def _before_question(speech: str, line: str) -> str:
@@ -81,7 +126,7 @@ def compose(main: Answer, before: Answer | None = None, then: Answer | None = No
 
 
 def replay(handler_input, last: dict) -> Response:
-    """Send a stored answer again, exactly as it was first spoken."""
+    """Send a stored answer again, exactly as it was first spoken (and asking what it asked)."""
     builder = handler_input.response_builder
     builder.speak(to_ssml(last["speech"]))
     if last.get("permissions"):
@@ -90,5 +135,21 @@ def replay(handler_input, last: dict) -> Response:
         builder.set_card(SimpleCard(title=last["title"], content=last["text"]))
     if last.get("reprompt"):
         builder.ask(to_ssml(last["reprompt"]))
-    builder.set_should_end_session(not last["speech"].rstrip().endswith("?"))
+    elicit = last.get("elicit")
+    if elicit and isinstance(handler_input.request_envelope.request, IntentRequest):
+        # A Dialog directive keeps the session open, as Alexa requires.
+        builder.add_directive(elicit_session_time(elicit.get("slot", "date")))
+        builder.set_should_end_session(False)
+    else:
+        builder.set_should_end_session(not last["speech"].rstrip().endswith("?"))
     return builder.response
+
+
+def restore(handler_input, last: dict) -> None:
+    """"Repeat": what the repeated answer asked is pending again."""
+    attrs = handler_input.attributes_manager.session_attributes
+    for key, name in ((OFFER, "offer"), (ELICIT, "elicit")):
+        if last.get(name) is not None:
+            attrs[key] = last[name]
+        else:
+            attrs.pop(key, None)

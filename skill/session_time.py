@@ -17,6 +17,10 @@ DAY = timedelta(hours=24)
 
 # Alexa's AMAZON.TIME values for parts of the day, and the hour we take each to mean.
 PARTS_OF_DAY = {"MO": 9, "AF": 14, "EV": 18, "NI": 20}
+# When each part of the day begins: "this morning" said at eight is earlier this morning, not
+# nine o'clock still to come; "this afternoon" said at ten has not begun.
+PART_STARTS = {"MO": 6, "AF": 12, "EV": 17, "NI": 20}
+NIGHT = "NI"
 # A date without a time: clinics see patients in the day, so midday is the fairest guess.
 DEFAULT_HOUR = 12
 # "At three" reaches us as 03:00; nobody is needled at three in the morning.
@@ -33,6 +37,11 @@ class NotUnderstood(ValueError):
 
 class InTheFuture(ValueError):
     """The moment named has not happened yet."""
+
+
+class NotYet(ValueError):
+    """A part of today that has not begun ("this afternoon" said in the morning): most likely
+    a slip, so the skill asks again rather than guessing yesterday."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,15 @@ def session_moment(now: datetime, zone: tzinfo, date_value: str | None = None,
         else:
             raise InTheFuture(date_value)
     if time_value:
+        if time_value == NIGHT and not date_value:
+            day = today - timedelta(days=1)  # "last night", said at any hour, even at 11 p.m.
         moment = _local(day, parse_time(time_value), zone)
+        if moment > now and time_value in PART_STARTS and day == today:
+            start = _local(day, time(PART_STARTS[time_value]), zone)
+            if start <= now:
+                moment = start  # the part of the day has begun: earlier in it
+            elif not date_value:
+                raise NotYet(time_value)
         if moment > now and not date_value:
             # "at eight", "last night": the most recent such time, not a future one today.
             moment = _local(day - timedelta(days=1), parse_time(time_value), zone)

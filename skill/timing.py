@@ -1,9 +1,14 @@
 """The time-aware layer's decisions, shared by the topic and conversation handlers.
 
-An answer with phases (early < 24 h <= middle < 48 h <= late) is spoken for the
-time since the session when that is known; when it is not, the skill asks once
-per conversation ("When was your session, for example this morning, ...?") and keeps the question
-pending, so the reply ("this morning") answers it.
+An answer with phases (early < 24 h <= middle < 48 h <= late) is spoken for the time
+since the session when that is known. When it is not, the general answer (it holds both
+phases) is spoken first, then one short question, "When was your session? I can tell you
+which applies.", sent with Dialog.ElicitSlot on SessionTimeIntent: Alexa takes a bare
+"yesterday" only while that question is open. Asked once per conversation; urgent answers
+never carry it.
+
+Once the time is known, two offers follow, one at a time and never in place of a topic's own
+question: keeping the session time for three days, then the 48-hour reminder.
 """
 from __future__ import annotations
 
@@ -15,12 +20,17 @@ from ask_sdk_core.exceptions import PersistenceException
 from . import memory, reminders
 from .clock import device_zone, request_now
 from .content import Answer, LocaleContent
-from .responses import OFFER, REMEMBER, REMINDER, WHEN, compose, respond
+from .responses import ELICIT, OFFER, REMEMBER, REMINDER, compose, respond
 from .routing import Route
-from .session_time import InTheFuture, NotUnderstood, elapsed, elapsed_words, phase, session_moment
+from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
+                           session_moment)
 
 log = logging.getLogger(__name__)
 ASKED_WHEN = "asked_when"
+OFFERS_DUE = "offers_due"  # the session time was told: its offers may follow
+OFFERS_MADE = "offers_made"  # offers already asked this conversation, never asked twice
+REMINDER_SET = "reminder_set"  # the local wall-clock words of a reminder set in this session
+OVERVIEW = "overview"
 
 
 def timed(handler_input, answer: Answer) -> Answer | None:
@@ -40,112 +50,174 @@ def should_ask_when(handler_input, answer: Answer) -> bool:
     return bool(answer.phases) and not attrs.get(ASKED_WHEN)
 
 
-def ask_when(handler_input, content: LocaleContent, found: Route):
+def answer_then_ask_when(handler_input, content: LocaleContent, found: Route, answer: Answer):
+    """The general answer first, then the one question about the time. The answer's own offer
+    is not asked in the same turn (one question per turn), but "tell me more" still works."""
     handler_input.attributes_manager.session_attributes[ASKED_WHEN] = True
-    return respond(handler_input, content.phrase("ask_when"), content, follow_up=False,
-                   topic=found.topic.id, variant=found.variant,
-                   offer={"kind": WHEN, "topic": found.topic.id, "variant": found.variant})
+    spoken = compose(answer, then=content.phrase("ask_when"))
+    more_of = {"topic": found.topic.id, "variant": found.variant} if answer.offers else None
+    return respond(handler_input, spoken, content, topic=found.topic.id, variant=found.variant,
+                   elicit={"topic": found.topic.id, "variant": found.variant, "slot": "date"},
+                   more_of=more_of)
 
 
 def pending_route(handler_input, content: LocaleContent) -> Route | None:
-    """The question that asking for the session time interrupted, if any."""
-    offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
-    topic = content.topics.get(offer.get("topic")) if offer.get("kind") == WHEN else None
-    return Route(topic, offer.get("variant") or "default") if topic else None
+    """The question whose answer asked for the session time, while that question is open."""
+    asked = handler_input.attributes_manager.session_attributes.get(ELICIT) or {}
+    topic = content.topics.get(asked.get("topic"))
+    return Route(topic, asked.get("variant") or "default") if topic else None
 
 
-def answer_without_time(handler_input, content: LocaleContent, found: Route, before: Answer | None = None):
-    """The pending question, answered generally (no time given, or "no")."""
-    answer = compose(found.topic.answer(found.variant), before=before)
-    return respond(handler_input, answer, content, topic=found.topic.id, variant=found.variant)
+def _ask_again(handler_input, content: LocaleContent, phrase: str, slot: str = "date",
+               **words: str):
+    """Ask for the time a second and last time, kindly."""
+    attrs = handler_input.attributes_manager.session_attributes
+    asked = dict(attrs.get(ELICIT) or {})
+    asked.update(retried=True, slot=slot)
+    answer = content.phrase(phrase)
+    for name, value in words.items():
+        answer = answer.filling(name, value)
+    return respond(handler_input, answer, content, topic=asked.get("topic"),
+                   variant=asked.get("variant") or "default", elicit=asked, filler=True)
 
 
-def _reminder_offer(handler_input, content: LocaleContent, session, now
-                    ) -> tuple[Answer | None, dict | None]:
-    """The 48-hour check, when an Alexa API client can set it and it is still ahead."""
-    if session and handler_input.service_client_factory is not None \
-            and reminders.worth_offering(session, now):
-        return content.phrase("offer_reminder"), {"kind": REMINDER}
+def time_left_unknown(handler_input, content: LocaleContent, phrase: str = "time_unknown"):
+    """No time after all: the general answer was spoken already, so a short word and on."""
+    return respond(handler_input, content.phrase(phrase), content, filler=True)
+
+
+def reply_not_a_time(handler_input, content: LocaleContent):
+    """"Yes", "no", or something unclear in answer to "when was your session?"."""
+    asked = handler_input.attributes_manager.session_attributes.get(ELICIT) or {}
+    if not asked.get("retried"):
+        return _ask_again(handler_input, content, "when_not_understood")
+    return time_left_unknown(handler_input, content, "time_unclear")
+
+
+def due_offer(handler_input, content: LocaleContent) -> tuple[Answer | None, str | None]:
+    """The next offer, once the session time was told: first keeping it, then the 48-hour
+    check. Each is asked at most once, and only at the end of a turn that asks nothing else."""
+    attrs = handler_input.attributes_manager.session_attributes
+    if not attrs.get(OFFERS_DUE):
+        return None, None
+    made = attrs.setdefault(OFFERS_MADE, [])
+    now = request_now(handler_input)
+    session = memory.known_session(handler_input, now)
+    if session is not None:
+        if (REMEMBER not in made and memory.has_store(handler_input)
+                and not memory.is_remembered(handler_input)):
+            made.append(REMEMBER)
+            return content.phrase("offer_remember"), REMEMBER
+        if (REMINDER not in made and not attrs.get(REMINDER_SET)
+                and handler_input.service_client_factory is not None
+                and reminders.worth_offering(session, now)):
+            made.append(REMINDER)
+            return content.phrase("offer_reminder"), REMINDER
+    attrs.pop(OFFERS_DUE, None)
     return None, None
 
 
-def _next_offer(handler_input, content: LocaleContent, session, now) -> tuple[Answer | None, dict | None]:
-    """After the time is known: first the consent question, then the 48-hour check."""
-    if memory.has_store(handler_input) and not memory.is_remembered(handler_input):
-        return content.phrase("offer_remember"), {"kind": REMEMBER}
-    return _reminder_offer(handler_input, content, session, now)
-
-
 def session_told(handler_input, content: LocaleContent, date_value, time_value, duration_value):
-    """The person said when: note it, answer the pending question for that time, offer memory."""
+    """The person said when: note it, answer the open question for that time (or, with none
+    open, the overview for that time); the offers follow."""
+    attrs = handler_input.attributes_manager.session_attributes
+    pending = pending_route(handler_input, content)
+    asking = ELICIT in attrs
+    if not (date_value or time_value or duration_value):  # "I don't know", "not sure"
+        if asking:
+            return time_left_unknown(handler_input, content)
+        return respond(handler_input, content.phrase("fallback"), content, follow_up=False,
+                       filler=True)
     now = request_now(handler_input)
     by_clock = bool(date_value or time_value) and not duration_value
     zone, zone_name = device_zone(handler_input) if by_clock else (timezone.utc, None)
     caveat = content.phrase("utc_caveat") if by_clock and zone_name is None else None
-    pending = pending_route(handler_input, content)
     try:
         session = session_moment(now, zone, date_value, time_value, duration_value)
+    except NotYet:
+        if asking and not (attrs.get(ELICIT) or {}).get("retried"):
+            return _ask_again(handler_input, content, "part_of_day_ahead", slot="time")
+        return time_left_unknown(handler_input, content, "time_unclear")
     except InTheFuture:
-        future = content.phrase("session_in_future")
-        if pending:
-            return answer_without_time(handler_input, content, pending, before=future)
-        return respond(handler_input, future, content)
+        return respond(handler_input, content.phrase("session_in_future"), content, filler=True)
     except NotUnderstood:
-        if pending:  # asked once already: no second question, the general advice instead
-            return answer_without_time(handler_input, content, pending,
-                                       before=content.phrase("time_unclear"))
+        if asking:
+            return reply_not_a_time(handler_input, content)
         return respond(handler_input, content.phrase("when_not_understood"), content,
-                       follow_up=False)
+                       elicit={"slot": "date", "retried": True}, filler=True)
     memory.note(handler_input, session)
+    attrs[OFFERS_DUE] = True
     since = elapsed(now, session)
     words = elapsed_words(since, session.date_only)
-    main = content.phrase("time_noted").saying(words)
-    if pending:
-        answer = pending.topic.answer(pending.variant)
-        main = answer.after(phase(since), words) if answer.phases else answer
-    then, offer = _next_offer(handler_input, content, session, now)
-    spoken = compose(main, before=caveat, then=then)
-    return respond(handler_input, spoken, content, topic=pending.topic.id if pending else None,
-                   variant=pending.variant if pending else "default", offer=offer)
+    found = pending or Route(content.topics[OVERVIEW])
+    answer = found.topic.answer(found.variant)
+    main = answer.after(phase(since), words) if answer.phases else answer
+    if pending is None:
+        main = compose(main, before=content.phrase("time_noted"))  # keeps the answer's offer
+    if caveat is not None:
+        main = compose(main, before=caveat)
+    return respond(handler_input, main, content, topic=found.topic.id, variant=found.variant)
 
 
 def accept_remember(handler_input, content: LocaleContent):
     now = request_now(handler_input)
     session = memory.known_session(handler_input, now)
     if session is None:
-        return respond(handler_input, content.phrase("yes_without_offer"), content, follow_up=False)
+        return respond(handler_input, content.phrase("yes_without_offer"), content,
+                       follow_up=False, filler=True)
     try:
         memory.remember(handler_input, session, now)
     except PersistenceException as exc:
         log.error("could not save the session time: %s", type(exc).__name__)
         return respond(handler_input, content.phrase("remember_failed"), content)
-    then, offer = _next_offer(handler_input, content, session, now)
-    return respond(handler_input, compose(content.phrase("remembered"), then=then), content,
-                   offer=offer)
+    return respond(handler_input, content.phrase("remembered"), content)
 
 
 def decline_remember(handler_input, content: LocaleContent):
-    now = request_now(handler_input)
-    then, offer = _reminder_offer(handler_input, content, memory.known_session(handler_input, now),
-                                  now)
-    return respond(handler_input, compose(content.phrase("not_remembered"), then=then), content,
-                   offer=offer)
+    return respond(handler_input, content.phrase("not_remembered"), content)
+
+
+def _reminder_words(handler_input, session, content: LocaleContent) -> str:
+    _, zone_name = device_zone(handler_input)
+    return reminders.spoken_when(reminders.check_in_time(session), zone_name) or \
+        content.phrase("reminder_when_unknown").speech
 
 
 def accept_reminder(handler_input, content: LocaleContent):
     now = request_now(handler_input)
     session = memory.known_session(handler_input, now)
     if session is None or not reminders.worth_offering(session, now):
-        return respond(handler_input, content.phrase("yes_without_offer"), content, follow_up=False)
+        return respond(handler_input, content.phrase("yes_without_offer"), content,
+                       follow_up=False, filler=True)
+    return set_reminder(handler_input, content, session, now, ask_by_voice=True)
+
+
+def set_reminder(handler_input, content: LocaleContent, session, now, ask_by_voice: bool):
     _, zone_name = device_zone(handler_input)
     request = reminders.reminder_request(session, now, zone_name, content.locale,
                                          content.phrase("reminder_text").speech)
     try:
         reminders.create(handler_input, request)
     except reminders.PermissionMissing:
+        if ask_by_voice:
+            return reminders.ask_for_permission(handler_input)
         return respond(handler_input, content.phrase("reminder_permission"), content,
                        permissions=[reminders.PERMISSION])
     except Exception as exc:  # the API is down or refuses: say so, keep the conversation
         log.error("reminder not created: %s", type(exc).__name__)
         return respond(handler_input, content.phrase("reminder_failed"), content)
-    return respond(handler_input, content.phrase("reminder_set"), content)
+    when = _reminder_words(handler_input, session, content)
+    handler_input.attributes_manager.session_attributes[REMINDER_SET] = when
+    return respond(handler_input, content.phrase("reminder_set").filling("when", when), content)
+
+
+def permission_answered(handler_input, content: LocaleContent, granted: bool):
+    """Alexa asked for the reminders permission by voice; this is the answer."""
+    now = request_now(handler_input)
+    session = memory.known_session(handler_input, now)
+    if not granted:
+        return respond(handler_input, content.phrase("reminder_permission_denied"), content,
+                       permissions=[reminders.PERMISSION])
+    if session is None or not reminders.worth_offering(session, now):
+        return respond(handler_input, content.phrase("reminder_failed"), content)
+    return set_reminder(handler_input, content, session, now, ask_by_voice=False)

@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest
 
-from .. import memory, timing
-from ..responses import (CONVERSATION, LAST, MODE, MORE, OFFER, REMEMBER, REMINDER, WHEN, replay,
-                         respond)
+from .. import memory, reminders, timing
+from ..responses import (CONVERSATION, ELICIT, LAST, MODE, MORE, MORE_OF, OFFER, REMEMBER,
+                         REMINDER, replay, respond, restore)
+from ..speech import join
 from .base import ContentHandler
 
 log = logging.getLogger(__name__)
 
 # Intent -> phrase in content/<locale>/locale.yaml. Any other intent the model
 # does not route to a topic (an unknown intent, a symptom we have no guidance
-# for) gets the fallback phrase.
+# for) gets the health fallback: that one points to the practitioner.
 PHRASE_FOR_INTENT = {
     "AMAZON.HelpIntent": "help",
     "AMAZON.NavigateHomeIntent": "help",
@@ -23,7 +25,9 @@ PHRASE_FOR_INTENT = {
     "AMAZON.CancelIntent": "goodbye",
     "AMAZON.FallbackIntent": "fallback",
 }
-FALLBACK_PHRASE = "fallback"
+FALLBACK_PHRASE = "fallback_health"
+FALLBACKS = ("fallback", "fallback_health")
+MISSES = "misses"  # fallbacks in a row: the second one is worded differently
 
 
 class LaunchHandler(ContentHandler):
@@ -33,12 +37,34 @@ class LaunchHandler(ContentHandler):
     def handle(self, handler_input):
         content = self.content_for(handler_input)
         handler_input.attributes_manager.session_attributes[MODE] = CONVERSATION
-        return respond(handler_input, content.phrase("launch"), content, follow_up=False)
+        return respond(handler_input, content.phrase("launch"), content, follow_up=False,
+                       filler=True)
+
+
+def tell_more(handler_input, content, wanted: dict | None):
+    """The detail behind an answer, or the topic it offered."""
+    topic = content.topics.get((wanted or {}).get("topic"))
+    if topic is None:
+        return respond(handler_input, content.phrase("no_more"), content, follow_up=False,
+                       filler=True)
+    variant = wanted.get("variant") or "default"
+    answer = topic.answer(variant)
+    if answer.more is not None:
+        return respond(handler_input, answer.more, content, topic=topic.id, variant=variant)
+    if answer.more_topic is None:
+        return respond(handler_input, content.phrase("no_more"), content, follow_up=False,
+                       filler=True)
+    target = content.topics[answer.more_topic]
+    offered = target.answer()
+    # The offered topic for the time since the session when that is known; "yes"
+    # answered one question already, so no second one about the time.
+    return respond(handler_input, timing.timed(handler_input, offered) or offered, content,
+                   topic=target.id)
 
 
 class YesMoreHandler(ContentHandler):
-    """Yes or More after an offer: the detail, the topic offered, keeping the session
-    time, or the 48-hour reminder, whichever the last question offered."""
+    """"Yes" answers the most recent question (the detail, the topic offered, keeping the
+    session time, the 48-hour reminder); "tell me more" expands the last answer that has more."""
 
     def can_handle(self, handler_input):
         return (is_intent_name("AMAZON.YesIntent")(handler_input)
@@ -46,51 +72,43 @@ class YesMoreHandler(ContentHandler):
 
     def handle(self, handler_input):
         content = self.content_for(handler_input)
-        offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
-        kind = offer.get("kind", MORE)
-        said_yes = is_intent_name("AMAZON.YesIntent")(handler_input)
-        if said_yes and kind == REMEMBER:
+        attrs = handler_input.attributes_manager.session_attributes
+        offer = attrs.get(OFFER) or {}
+        if not is_intent_name("AMAZON.YesIntent")(handler_input):
+            return tell_more(handler_input, content, attrs.get(MORE_OF))
+        kind = offer.get("kind")
+        if kind == REMEMBER:
             return timing.accept_remember(handler_input, content)
-        if said_yes and kind == REMINDER:
+        if kind == REMINDER:
             return timing.accept_reminder(handler_input, content)
-        if kind == WHEN:  # "yes" to "when was your session?" says nothing; we asked once
-            return timing.answer_without_time(handler_input, content,
-                                              timing.pending_route(handler_input, content),
-                                              before=content.phrase("time_unclear"))
-        topic = content.topics.get(offer.get("topic")) if kind == MORE else None
-        if topic is None:
-            return respond(handler_input, content.phrase("yes_without_offer"), content,
-                           follow_up=False)
-        answer = topic.answer(offer.get("variant"))
-        if answer.more is not None:
-            return respond(handler_input, answer.more, content, topic=topic.id,
-                           variant=offer.get("variant", "default"))
-        target = content.topics[answer.more_topic]
-        offered = target.answer()
-        # The offered topic for the time since the session when that is known; "yes"
-        # answered one question already, so no second one about the time.
-        return respond(handler_input, timing.timed(handler_input, offered) or offered, content,
-                       topic=target.id)
+        if kind == MORE:
+            return tell_more(handler_input, content, offer)
+        if ELICIT in attrs:  # "yes" to "when was your session?" says no time
+            return timing.reply_not_a_time(handler_input, content)
+        return respond(handler_input, content.phrase("yes_without_offer"), content,
+                       follow_up=False, filler=True)
 
 
 class NoHandler(ContentHandler):
-    """No to whatever was last offered; after "no more" the conversation ends politely."""
+    """No to whatever was last asked; with nothing more to offer the conversation ends politely."""
 
     def can_handle(self, handler_input):
         return is_intent_name("AMAZON.NoIntent")(handler_input)
 
     def handle(self, handler_input):
         content = self.content_for(handler_input)
-        offer = handler_input.attributes_manager.session_attributes.get(OFFER) or {}
-        kind = offer.get("kind")
-        if kind == WHEN:
-            return timing.answer_without_time(handler_input, content,
-                                              timing.pending_route(handler_input, content))
+        attrs = handler_input.attributes_manager.session_attributes
+        kind = (attrs.get(OFFER) or {}).get("kind")
+        if ELICIT in attrs:
+            return timing.time_left_unknown(handler_input, content)
         if kind == REMEMBER:
             return timing.decline_remember(handler_input, content)
         if kind == REMINDER:
-            return respond(handler_input, content.phrase("no_reminder"), content)
-        return respond(handler_input, content.phrase("no"), content, follow_up=False)
+            return respond(handler_input, content.phrase("no_reminder"), content, filler=True)
+        if attrs.get(timing.OFFERS_DUE):
+            # "No" to a topic's own offer: the offer it held back comes now.
+            return respond(handler_input, content.phrase("okay"), content, filler=True)
+        return respond(handler_input, content.phrase("no"), content, follow_up=False, filler=True)
 
 
 class SessionTimeHandler(ContentHandler):
@@ -115,8 +133,15 @@ class ForgetHandler(ContentHandler):
 
     def handle(self, handler_input):
         content = self.content_for(handler_input)
-        phrase = "forgotten" if memory.forget(handler_input) else "nothing_to_forget"
-        return respond(handler_input, content.phrase(phrase), content)
+        attrs = handler_input.attributes_manager.session_attributes
+        phrase = content.phrase("forgotten" if memory.forget(handler_input) else "nothing_to_forget")
+        attrs.pop(timing.OFFERS_DUE, None)
+        # And what happens to a reminder already set: it stays, and where to delete it.
+        set_for = attrs.get(timing.REMINDER_SET)
+        kept = (content.phrase("reminder_kept_known").filling("when", set_for) if set_for
+                else content.phrase("reminder_kept"))
+        return respond(handler_input, replace(phrase, speech=join(phrase.speech, kept.speech)),
+                       content)
 
 
 class RepeatHandler(ContentHandler):
@@ -128,8 +153,26 @@ class RepeatHandler(ContentHandler):
         if not last:
             content = self.content_for(handler_input)
             return respond(handler_input, content.phrase("nothing_to_repeat"), content,
-                           follow_up=False)
+                           follow_up=False, filler=True)
+        restore(handler_input, last)
         return replay(handler_input, last)
+
+
+class PermissionResponseHandler(ContentHandler):
+    """The answer to Alexa's voice question for the reminders permission (Connections.Response)."""
+
+    def can_handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        return (is_request_type("Connections.Response")(handler_input)
+                and getattr(request, "name", None) == reminders.ASK_FOR)
+
+    def handle(self, handler_input):
+        content = self.content_for(handler_input)
+        request = handler_input.request_envelope.request
+        code = str(getattr(getattr(request, "status", None), "code", "") or "")
+        status = (getattr(request, "payload", None) or {}).get("status")
+        return timing.permission_answered(handler_input, content,
+                                          granted=code == "200" and status == "ACCEPTED")
 
 
 class PhraseHandler(ContentHandler):
@@ -140,12 +183,22 @@ class PhraseHandler(ContentHandler):
 
     def handle(self, handler_input):
         content = self.content_for(handler_input)
+        attrs = handler_input.attributes_manager.session_attributes
         intent = handler_input.request_envelope.request.intent
         name = getattr(intent, "name", None)
+        if name == "AMAZON.FallbackIntent" and ELICIT in attrs:
+            return timing.reply_not_a_time(handler_input, content)  # an unclear time
         phrase = PHRASE_FOR_INTENT.get(name, FALLBACK_PHRASE)
         if name not in PHRASE_FOR_INTENT:
             log.info("no topic for intent %s; answering with the fallback", name)
-        return respond(handler_input, content.phrase(phrase), content, follow_up=False)
+        if phrase in FALLBACKS:
+            misses = attrs.get(MISSES, 0) + 1
+            answer = content.phrase("fallback_again" if misses > 1 else phrase)
+            response = respond(handler_input, answer, content, follow_up=False, filler=True)
+            attrs[MISSES] = misses
+            return response
+        return respond(handler_input, content.phrase(phrase), content, follow_up=False,
+                       filler=phrase != "help")
 
 
 class SessionEndedHandler(ContentHandler):

@@ -41,7 +41,8 @@ class TopicHandler(ContentHandler):
             if answer_now is not None:
                 answer = answer_now
             elif not self.urgent and timing.should_ask_when(handler_input, answer):
-                return timing.ask_when(handler_input, content, found)
+                # Answer first: the general answer holds both phases; then one short question.
+                return timing.answer_then_ask_when(handler_input, content, found, answer)
         # Urgent and emergency answers never end with "what else would you like to know?".
         return respond(handler_input, answer, content, topic=found.topic.id,
                        variant=found.variant, follow_up=not self.urgent)
