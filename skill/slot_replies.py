@@ -20,6 +20,13 @@ _FILLERS = re.compile(r"^(?:(?:um+|uh+|er+|hmm+|well|oh|so|okay|ok|i think|i gue
                       r"like)\s+)+|(?:\s+(?:i think|i guess|or so|probably|maybe))+$")
 
 
+# "I don't know" to the question: the intent with no slot filled, as Alexa sends it from the
+# intent's own samples ("i don't know", "not sure"); here also without the apostrophes.
+_NO_TIME = re.compile(r"^(?:i )?(?:really )?(?:(?:do ?n'?t|do not) (?:know|remember|recall)|"
+                      r"(?:i'?m |am )?not (?:sure|certain)|no idea|(?:can'?t|cannot) remember|"
+                      r"i forget|i forgot|dunno)\b")
+
+
 @dataclass(frozen=True)
 class SlotReply:
     slots: dict[str, str]  # slot name -> the words said for it
@@ -58,6 +65,8 @@ class SlotReplyGrammar:
     def match(self, said: str) -> SlotReply | None:
         """The slots a reply fills, or None when it is not a reply to this intent's question."""
         text = _FILLERS.sub("", said).strip()
+        if _NO_TIME.match(text):
+            return SlotReply({})
         for pattern in self.patterns:
             m = pattern.match(text)
             if m:
