@@ -71,8 +71,10 @@ def _skill(args):
     handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store,
                                   api_client=api))
     locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
-    return Conversation(handler, locale_content, locale=args.locale, user_id=args.user,
-                        now=args.now, zone=zone or timezone.utc)
+    conversation = Conversation(handler, locale_content, locale=args.locale, user_id=args.user,
+                                now=args.now, zone=zone or timezone.utc)
+    conversation.api = api  # Alexa's voice permission question, played locally, can grant it
+    return conversation
 
 
 def _moment(text: str):

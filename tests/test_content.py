@@ -178,7 +178,7 @@ def test_speech_is_in_our_own_words_not_the_articles(en):
 def test_the_emergency_answer_gives_instruction_and_number_first(en):
     answer = en.topics["emergency"].answer()
     sentences = re.split(r"(?<=[.!])\s+", answer.speech)
-    assert sentences[0] == "Call nine one one on your phone now, or get emergency care."
+    assert sentences[0] == "Call nine one one now on your phone, or get emergency care."
     assert not answer.asks and answer.reprompt is None
     seconds = spoken_seconds(answer.speech)
     assert seconds <= EMERGENCY_MAX_SECONDS, seconds

@@ -163,5 +163,38 @@ def test_free_speech_has_a_carrier_phrase_in_every_sample(language):
 def test_time_samples_always_carry_a_slot(language):
     """A bare "this morning" sample would reach SessionTimeIntent with no value to read."""
     intent = next(i for i in language["intents"] if i["name"] == "SessionTimeIntent")
-    assert all(re.search(r"\{(date|time|duration)\}", s) for s in intent["samples"])
-    assert {"{date}", "{time}", "{duration}"} <= set(intent["samples"])  # bare replies
+    no_time = {"i don't know", "i don't remember", "i'm not sure", "not sure", "no idea",
+               "i can't remember", "i don't know when", "i'm not sure when it was",
+               "i don't remember when"}  # the reply "I don't know": the intent with no slot
+    assert all(re.search(r"\{(date|time|duration)\}", s) for s in intent["samples"]
+               if s not in no_time)
+    assert no_time <= set(intent["samples"])
+
+
+def test_bare_time_replies_are_slot_samples_only(language):
+    """A bare "yesterday" counts only while the skill asked for the time (Dialog.ElicitSlot):
+    such replies are slot samples, never the intent's own samples."""
+    intent = next(i for i in language["intents"] if i["name"] == "SessionTimeIntent")
+    carrier = re.compile(r"\b(session|needl\w*|appointment|had it done|had my)\b")
+    for sample in intent["samples"]:
+        bare = re.sub(r"\{\w+\}", "", sample).split()
+        assert sample in {"i don't know when", "i'm not sure when it was", "i don't remember when"} \
+            or not re.search(r"\{", sample) or carrier.search(sample), sample
+        assert bare, sample
+    slots = {s["name"]: s for s in intent["slots"]}
+    for name in ("date", "time", "duration"):
+        assert "{" + name + "}" in slots[name]["samples"]
+        assert all("{" + name + "}" in s for s in slots[name]["samples"]), name
+
+
+def test_the_dialog_model_lets_the_skill_elicit_the_session_time(model):
+    dialog = model["dialog"]
+    prompts = {p["id"] for p in model["prompts"]}
+    (intent,) = [i for i in dialog["intents"] if i["name"] == "SessionTimeIntent"]
+    assert intent["delegationStrategy"] == "SKILL_RESPONSE"
+    language = model["languageModel"]
+    types = {s["name"]: s["type"] for i in language["intents"] if i["name"] == "SessionTimeIntent"
+             for s in i["slots"]}
+    assert {s["name"]: s["type"] for s in intent["slots"]} == types
+    for slot in intent["slots"]:
+        assert slot["prompts"]["elicitation"] in prompts
