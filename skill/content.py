@@ -130,7 +130,7 @@ REQUIRED_PHRASES = (
     "reminder_text", "reminder_set", "reminder_permission", "reminder_failed", "no_reminder",
     "forgotten", "nothing_to_forget",
     # issue 9: answer first, replies to the time question, offers one at a time
-    "time_unknown", "part_of_day_ahead", "no_more", "okay", "fallback_again", "fallback_health",
+    "time_unknown", "part_of_day_ahead", "when_yes", "no_more", "okay", "fallback_again", "fallback_health",
     "reminder_when_unknown", "reminder_permission_denied", "reminder_kept", "reminder_kept_known",
 )
 

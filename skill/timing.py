@@ -86,11 +86,11 @@ def time_left_unknown(handler_input, content: LocaleContent, phrase: str = "time
     return respond(handler_input, content.phrase(phrase), content, filler=True)
 
 
-def reply_not_a_time(handler_input, content: LocaleContent):
-    """"Yes", "no", or something unclear in answer to "when was your session?"."""
+def reply_not_a_time(handler_input, content: LocaleContent, said_yes: bool = False):
+    """"Yes", or something unclear, in answer to "when was your session?"."""
     asked = handler_input.attributes_manager.session_attributes.get(ELICIT) or {}
     if not asked.get("retried"):
-        return _ask_again(handler_input, content, "when_not_understood")
+        return _ask_again(handler_input, content, "when_yes" if said_yes else "when_not_understood")
     return time_left_unknown(handler_input, content, "time_unclear")
 
 

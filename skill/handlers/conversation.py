@@ -84,7 +84,7 @@ class YesMoreHandler(ContentHandler):
         if kind == MORE:
             return tell_more(handler_input, content, offer)
         if ELICIT in attrs:  # "yes" to "when was your session?" says no time
-            return timing.reply_not_a_time(handler_input, content)
+            return timing.reply_not_a_time(handler_input, content, said_yes=True)
         return respond(handler_input, content.phrase("yes_without_offer"), content,
                        follow_up=False, filler=True)
 
