@@ -1,8 +1,9 @@
 """Builds every response the same way: SSML, reprompt, card, session state.
 
 Rules kept here so no handler can forget them: a response stays open exactly
-when it asks a question; every answer has a card; the last answer and any
-pending offer ("want to hear more?") live in session attributes for Repeat,
+when it asks a question (a Dialog directive always asks one); every answer has a card;
+one yes/no question at most per turn; the last answer, the one pending offer ("want to
+hear more?") and the answer "tell me more" expands live in session attributes for Repeat,
 Yes and More.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ LAST = "last"
 OFFER = "offer"  # the one yes/no question pending: {"kind": MORE | REMEMBER | REMINDER, ...}
 MORE_OF = "more_of"  # the last answer that has more, for "tell me more": {"topic", "variant"}
 ELICIT = "eliciting"  # the session time asked for by Dialog.ElicitSlot: {"topic", "variant", ...}
-MORE, WHEN, REMEMBER, REMINDER = "more", "when", "remember", "reminder"
+MORE, REMEMBER, REMINDER = "more", "remember", "reminder"
 EMERGENCY = "emergency"  # the topic whose denial earns the safety line
 SESSION_TIME_INTENT = "SessionTimeIntent"
 SESSION_TIME_SLOTS = ("date", "time", "duration")

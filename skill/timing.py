@@ -20,7 +20,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from . import memory, reminders
 from .clock import device_zone, request_now
 from .content import Answer, LocaleContent
-from .responses import ELICIT, OFFER, REMEMBER, REMINDER, compose, respond
+from .responses import ELICIT, REMEMBER, REMINDER, compose, respond
 from .routing import Route
 from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
                            session_moment)
