@@ -1,22 +1,40 @@
-"""Free speech on a device: what Alexa hands over as StatementIntent's text is understood by
-the skill's own resolver (skill/utterances.py), red flags first, then the intents.
+"""Free speech on a device: what Alexa hands over as an AMAZON.SearchQuery value is understood
+by the skill's own resolver (skill/utterances.py), red flags first, then the intents.
 
-Alexa matches a sentence to StatementIntent by how it starts ("i feel {text}", "my {text}",
-"is it normal {text}") and passes the rest as an AMAZON.SearchQuery value. A request
-interceptor replaces that intent with the one the text means, so every handler after it,
-safety first, sees an ordinary request: one way of answering, whoever understood the words.
+Alexa matches a sentence to a free-speech intent by how it starts ("i feel {text}", "my
+{text}", "is it normal {text}") and passes only the rest. Where the opening words carry
+meaning ("i can't {text}", "my chest {text}"), their own intent says which words they were,
+and they are put back before the text is read: "i can't | get a full breath in".
+A request interceptor replaces the intent with the one the text means, so every handler after
+it, safety first, sees an ordinary request: one way of answering, whoever understood the words.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_model import Intent, IntentRequest
 
 from .content import LocaleContent
-from .utterances import FALLBACK, Match, SlotFill, UtteranceResolver
+
+if TYPE_CHECKING:  # the resolver is imported on the first free-speech request, not at start-up
+    from .utterances import Match, SlotFill, UtteranceResolver
 
 STATEMENT_INTENT = "StatementIntent"
+# Free-speech intent -> the opening words its carrier phrases stand for.
+OPENING_WORDS = {
+    STATEMENT_INTENT: "",  # openers that mean nothing by themselves: "i", "my", "what", "um"
+    "CannotStatementIntent": "i can't",
+    "HurtsStatementIntent": "it hurts",
+    "ChestStatementIntent": "my chest",
+    "BreathingStatementIntent": "my breathing",
+    "SharpStatementIntent": "sharp",
+    # A denial's first word decides what it denies: "no | chest pain, just sore".
+    "NoStatementIntent": "no",
+    "NotStatementIntent": "not",
+    "DontStatementIntent": "i don't",
+    "NothingStatementIntent": "nothing",
+}
 TEXT_SLOT = "text"
 DENIED = "denied_flags"  # request attribute: topics of the red flags the sentence denied
 # Alexa's slot values are one sentence; past this it is noise, and the grammar's work grows
@@ -26,7 +44,7 @@ MAX_WORDS_FOR_A_TOPIC = 60
 LOCAL_AUTHORITY = "amzn1.er-authority.echo-sdk.{skill}.{slot_type}"
 
 
-def slot_json(name: str, fill: SlotFill, slot_type: str | None = None,
+def slot_json(name: str, fill: "SlotFill", slot_type: str | None = None,
               skill_id: str = "local") -> dict:
     """A slot with entity resolution, as Alexa reports a matched or unmatched custom value.
     Built-in types (AMAZON.DATE, ...) carry their value and no resolutions."""
@@ -42,8 +60,10 @@ def slot_json(name: str, fill: SlotFill, slot_type: str | None = None,
             "resolutions": {"resolutionsPerAuthority": [resolution]}}
 
 
-def understood(resolver: UtteranceResolver, text: str | None) -> Match:
+def understood(resolver: "UtteranceResolver", text: str | None) -> "Match":
     """The resolver's reading of a free-speech value; nothing usable is the fallback."""
+    from .utterances import FALLBACK, Match
+
     text = (text or "")[:MAX_CHARACTERS]
     if not text.strip():
         return Match(FALLBACK, "fallback", score=0.0)
@@ -58,32 +78,36 @@ class FreeSpeechInterceptor(AbstractRequestInterceptor):
 
     def __init__(self, content: Mapping[str, LocaleContent]):
         self.content = content
-        self._resolvers: dict[str, UtteranceResolver] = {}
+        self._resolvers: dict[str, "UtteranceResolver"] = {}
 
-    def resolver(self, content: LocaleContent) -> UtteranceResolver:
+    def resolver(self, content: LocaleContent) -> "UtteranceResolver":
         # Built on the first free-speech request, from the index the bundle ships: a launch
         # or an intent Alexa matched never pays for it.
         if content.locale not in self._resolvers:
+            from .utterances import UtteranceResolver
+
             self._resolvers[content.locale] = UtteranceResolver.for_locale(content)
         return self._resolvers[content.locale]
 
     def process(self, handler_input):
         request = handler_input.request_envelope.request
         if not isinstance(request, IntentRequest) or request.intent is None \
-                or request.intent.name != STATEMENT_INTENT:
+                or request.intent.name not in OPENING_WORDS:
             return
         content = self.content.get(request.locale)
         if content is None:
             return  # the unsupported-locale answer needs no understanding
         slot = (request.intent.slots or {}).get(TEXT_SLOT)
         resolver = self.resolver(content)
-        match = understood(resolver, getattr(slot, "value", None))
+        heard = getattr(slot, "value", None)
+        opening = OPENING_WORDS[request.intent.name]
+        match = understood(resolver, f"{opening} {heard}" if opening and heard else heard)
         handler_input.attributes_manager.request_attributes[DENIED] = match.denied
         request.intent = Intent(name=match.intent, slots=self._slots(handler_input, resolver, match),
                                 confirmation_status=request.intent.confirmation_status)
 
     @staticmethod
-    def _slots(handler_input, resolver: UtteranceResolver, match: Match) -> dict:
+    def _slots(handler_input, resolver: "UtteranceResolver", match: "Match") -> dict:
         if not match.slots:
             return {}
         from ask_sdk_model import Slot
@@ -91,6 +115,7 @@ class FreeSpeechInterceptor(AbstractRequestInterceptor):
         from .builtin_slots import alexa_value
         from .clock import device_zone, request_now
         from .serializer import FastSerializer
+        from .utterances import SlotFill
 
         data = {}
         for name, fill in match.slots.items():

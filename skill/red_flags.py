@@ -32,9 +32,10 @@ class GrammarError(ValueError):
         self.key = key
 
 
-def tokens_of(text: str) -> list[str]:
+def tokens_of(text: str, spellings: Mapping[str, str] | None = None) -> list[str]:
     text = _APOSTROPHE_S.sub(" is", text.lower().replace("\u2019", "'"))
-    return _WORD.findall(text)
+    words = _WORD.findall(text)
+    return [spellings.get(w, w) for w in words] if spellings else words
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,30 @@ class Reading:
         return sorted(self.mentions, key=lambda m: m.flag.order)
 
 
-class _Phrases:
-    """A set of token sequences, found by their first token."""
+class PhraseTrie:
+    """A set of token sequences in a trie: the longest one starting at a position, in as many
+    steps as it has words, however many phrases share a first word."""
+
+    _END = ""
 
     def __init__(self, phrases: Iterable[Phrase]):
-        self.by_first: dict[str, list[Phrase]] = {}
-        for p in sorted(set(phrases), key=len, reverse=True):  # longest first
-            self.by_first.setdefault(p[0], []).append(p)
+        self.trie: dict = {}
+        self.first_words: set[str] = set()
+        for p in phrases:
+            node = self.trie
+            for word in p:
+                node = node.setdefault(word, {})
+            node[self._END] = p
+            self.first_words.add(p[0])
 
     def at(self, tokens: tuple[str, ...], i: int) -> Phrase | None:
-        for p in self.by_first.get(tokens[i], ()):
-            if tokens[i:i + len(p)] == p:
-                return p
-        return None
+        node, longest = self.trie, None
+        for token in tokens[i:]:
+            node = node.get(token)
+            if node is None:
+                break
+            longest = node.get(self._END, longest)
+        return longest
 
     def find(self, tokens: tuple[str, ...], lo: int = 0, hi: int | None = None
              ) -> list[tuple[int, int]]:
@@ -114,6 +126,15 @@ class _Phrases:
                 out.append((i, i + len(p)))
         return out
 
+    def words(self) -> set[str]:
+        out: set[str] = set()
+        stack = [self.trie]
+        while stack:
+            node = stack.pop()
+            out.update(k for k in node if k != self._END)
+            stack.extend(v for k, v in node.items() if k != self._END)
+        return out
+
 
 class RedFlagGrammar:
     # The inability a trouble word carries ("can't breathe") is the problem, not a denial.
@@ -122,29 +143,38 @@ class RedFlagGrammar:
     def __init__(self, data: Mapping[str, Any]):
         self.window = self._int(data, "window")
         self.reach = self._int(data, "denial_reach")
+        spellings = data.get("spellings", {})
+        if not isinstance(spellings, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in spellings.items()):
+            raise GrammarError("spellings", "must map a word as heard to the word it is")
+        self.spellings = {k.lower(): v.lower() for k, v in spellings.items()}
         words = data.get("words")
         if not isinstance(words, dict):
             raise GrammarError("words", "must map list names to lists of words")
-        self.lists: dict[str, _Phrases] = {}
+        self.lists: dict[str, PhraseTrie] = {}
         self._raw_lists: dict[str, list[Phrase]] = {}
         for name, entries in words.items():
             phrases = [self._plain(e, f"words.{name}") for e in self._strings(entries, f"words.{name}")]
             self._raw_lists[str(name)] = phrases
-            self.lists[str(name)] = _Phrases(phrases)
-        self.fillers = _Phrases(self._plain(e, "fillers") for e in self._strings(data.get("fillers"), "fillers"))
-        self.harmless = _Phrases(self._plain(e, "harmless") for e in self._strings(data.get("harmless", []), "harmless"))
-        self.breaks = _Phrases(self._plain(e, "clause_breaks")
+            self.lists[str(name)] = PhraseTrie(phrases)
+        self.fillers = PhraseTrie(self._plain(e, "fillers") for e in self._strings(data.get("fillers"), "fillers"))
+        self.harmless = PhraseTrie(self._plain(e, "harmless") for e in self._strings(data.get("harmless", []), "harmless"))
+        self.breaks = PhraseTrie(self._plain(e, "clause_breaks")
                                for e in self._strings(data.get("clause_breaks"), "clause_breaks"))
         self.negators = frozenset(self._strings(data.get("negators"), "negators"))
         self.passes = frozenset(self._strings(data.get("negation_passes"), "negation_passes"))
+        self.determiners = frozenset(self._strings(data.get("determiner_negators", []),
+                                                   "determiner_negators"))
+        self.determiner_passes = frozenset(self._strings(data.get("determiner_passes", []),
+                                                         "determiner_passes"))
         self.hedges = frozenset(self._strings(data.get("hedges"), "hedges"))
-        self.reassurance = _Phrases(self._plain(e, "reassurance")
+        self.reassurance = PhraseTrie(self._plain(e, "reassurance")
                                     for e in self._strings(data.get("reassurance"), "reassurance"))
         raw_flags = data.get("flags")
         if not isinstance(raw_flags, list) or not raw_flags:
             raise GrammarError("flags", "must be a list of flags")
         self.flags: list[Flag] = []
-        self._alone: list[_Phrases] = []
+        alone_owner: dict[Phrase, list[Flag]] = {}
         for i, raw in enumerate(raw_flags):
             key = f"flags[{i}]"
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) \
@@ -165,11 +195,19 @@ class RedFlagGrammar:
                 together.append((pair[0], pair[1], window))
             flag = Flag(raw["id"], raw["topic"], alone, tuple(together), order=i)
             self.flags.append(flag)
-            self._alone.append(_Phrases(alone))
+            for phrase in alone:
+                alone_owner.setdefault(phrase, []).append(flag)
+        # Every flag's phrases in one trie, so a sentence is read once, not once per flag.
+        self._alone = PhraseTrie(alone_owner)
+        self._alone_owner = alone_owner
         self.function_words = frozenset(
-            w for group in (self.negators, self.passes, self.hedges) for w in group) | frozenset(
-            w for phrases in (self.reassurance.by_first.values(), self.fillers.by_first.values())
-            for ps in phrases for p in ps for w in p)
+            w for group in (self.negators, self.passes, self.hedges) for w in group) \
+            | self.reassurance.words() | self.fillers.words()
+        # Which lists a word can start a phrase of: one pass over a sentence finds them all.
+        self._lists_by_first: dict[str, list[str]] = {}
+        for name, phrases in self.lists.items():
+            for word in phrases.first_words:
+                self._lists_by_first.setdefault(word, []).append(name)
         # Subjects a reassurance can follow ("my breathing is fine"): each pair's first list.
         self._subjects = [(flag, first) for flag in self.flags for first, _, _ in flag.together]
 
@@ -218,7 +256,7 @@ class RedFlagGrammar:
 
     def clean(self, text: str) -> tuple[str, ...]:
         """Tokens with harmless phrases and fillers taken out."""
-        tokens = tuple(tokens_of(text))
+        tokens = tuple(tokens_of(text, self.spellings))
         for phrases in (self.harmless, self.fillers):
             keep, i = [], 0
             while i < len(tokens):
@@ -240,22 +278,47 @@ class RedFlagGrammar:
         spans.append((start, len(tokens)))
         return spans
 
+    def _hits(self, tokens: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
+        """Where each word list occurs: name -> (start, end) spans."""
+        hits: dict[str, list[tuple[int, int]]] = {name: [] for name in self._raw_lists}
+        for i, token in enumerate(tokens):
+            for name in self._lists_by_first.get(token, ()):
+                phrase = self.lists[name].at(tokens, i)
+                if phrase:
+                    hits[name].append((i, i + len(phrase)))
+        return hits
+
     def read(self, text: str) -> Reading:
-        tokens = self.clean(text)
+        return self.read_tokens(self.clean(text))
+
+    def read_tokens(self, tokens: tuple[str, ...]) -> Reading:
+        """read() for tokens clean() has already given."""
         clauses = self._clauses(tokens)
-        found: list[tuple[Flag, int, int, bool]] = []  # flag, start, end, negator inside the pair
-        for flag, alone in zip(self.flags, self._alone):
-            for s, e in alone.find(tokens):
-                found.append((flag, s, e, False))
+        hits = self._hits(tokens)
+
+        def within(name, lo, hi):
+            return [h for h in hits[name] if lo <= h[0] and h[1] <= hi]
+        # flag, start, end, and how a negative inside it reads: "inner" (a negator between the
+        # pair: "my chest doesn't hurt") or "own" (the trouble is an inability: "can't breathe")
+        found: list[tuple[Flag, int, int, str | None]] = []
+        for s, e in self._alone.find(tokens):
+            own = any(t in self.OWN_NEGATIVES for t in tokens[s:e])
+            for flag in self._alone_owner[tokens[s:e]]:
+                found.append((flag, s, e, "own" if own else None))
         for lo, hi in clauses:
             for flag in self.flags:
                 for first, second, window in flag.together:
-                    for pair in self._pairs(tokens, lo, hi, first, second, window):
+                    for pair in self._pairs(tokens, within(first, lo, hi),
+                                            within(second, lo, hi), first == second, window):
                         found.append((flag, *pair))
         mentions: list[Mention] = []
         denied_tokens: set[int] = set()
         # Left to right, so "no fever or chills" denies chills across the denied fever.
-        for flag, s, e, inner_negator in sorted(found, key=lambda f: (f[1], f[2])):
+        for flag, s, e, negative in sorted(found, key=lambda f: (f[1], f[2])):
+            if negative == "own":
+                # "No, I can't breathe": a negator before an inability is no denial.
+                mentions.append(Mention(flag, s, e, False, s))
+                continue
             if denied_tokens & set(range(s, e)):
                 # The same words read again as a pair ("not short of breath, just sore"
                 # also pairs "breath" with "sore"): denied with them, nothing more to cut.
@@ -263,34 +326,35 @@ class RedFlagGrammar:
                 continue
             lo = next(c[0] for c in clauses if c[0] <= s < c[1])
             cut = self._negated_from(tokens, lo, s, denied_tokens)
-            if cut is None and inner_negator:
+            if cut is None and negative == "inner":
                 cut = s
             if cut is not None:
                 denied_tokens.update(range(cut, e))
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
-        mentions += self._negated_words(tokens, clauses, denied_tokens)
-        mentions += self._reassured(tokens, clauses, {(m.flag.id, m.start) for m in mentions})
+        mentions += self._negated_words(tokens, clauses, within, denied_tokens)
+        mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions})
         return Reading(tokens, tuple(mentions))
 
-    def _pairs(self, tokens, lo, hi, first, second, window):
-        """(start, end, denied) for each first-list word near a second-list word in tokens[lo:hi]."""
-        a_hits = self.lists[first].find(tokens, lo, hi)
-        b_hits = self.lists[second].find(tokens, lo, hi)
+    def _pairs(self, tokens, a_hits, b_hits, same_list, window):
+        """(start, end, negative) for each first-list word near a second-list word."""
         for a in a_hits:
             for b in b_hits:
-                if a == b or (first == second and tokens[a[0]:a[1]] == tokens[b[0]:b[1]]):
+                if a == b or (same_list and tokens[a[0]:a[1]] == tokens[b[0]:b[1]]):
                     continue
                 gap = b[0] - a[1] if b[0] >= a[1] else a[0] - b[1]
                 if gap < 0 or gap > window:
                     continue
                 s, e = min(a[0], b[0]), max(a[1], b[1])
                 between = range(min(a[1], b[1]), max(a[0], b[0]))
-                own = any(t in self.OWN_NEGATIVES for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]])
-                inner = not own and any(self._is_negator(tokens[i]) for i in between)
-                yield s, e, inner
+                if any(t in self.OWN_NEGATIVES for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]]):
+                    yield s, e, "own"
+                elif any(self._is_negator(tokens[i]) for i in between):
+                    yield s, e, "inner"
+                else:
+                    yield s, e, None
 
     def _is_negator(self, token: str) -> bool:
-        return token in self.negators
+        return token in self.negators or token in self.determiners
 
     def _negated_from(self, tokens, lo, start, denied_tokens) -> int | None:
         """Index of the negator that denies a mention starting at `start`, or None.
@@ -298,34 +362,37 @@ class RedFlagGrammar:
         A hedge on the way ("not sure if", "don't know whether") denies nothing, and an
         earlier denial reaches on only through "or" ("no fever or chills", but not "no chest
         pain, my chest is tight")."""
-        j, passed = start - 1, 0
+        j, passed, between = start - 1, 0, []
         while j >= lo:
             token = tokens[j]
             if token in self.hedges:
                 return None
             if self._is_negator(token):
+                if token in self.determiners and not all(w in self.determiner_passes for w in between):
+                    return None  # "no, my chest hurts"
                 return j
             if token in ("or", "nor") and j - 1 in denied_tokens:
                 while j - 1 >= lo and j - 1 in denied_tokens:
                     j -= 1
                 return j
-            if token in self.passes:
+            if token in self.passes or token in self.determiner_passes:
                 passed += 1
                 if passed > self.reach:
                     return None
+                between.append(token)
                 j -= 1
                 continue
             return None
         return None
 
-    def _negated_words(self, tokens, clauses, denied_tokens) -> list[Mention]:
+    def _negated_words(self, tokens, clauses, within, denied_tokens) -> list[Mention]:
         """A flag's word denied on its own ("no redness", "no swelling"): never a flag by
         itself, but not a question about that topic either."""
         out = []
         for lo, hi in clauses:
             for flag in self.flags:
                 for name in {n for pair in flag.together for n in pair[:2]}:
-                    for s, e in self.lists[name].find(tokens, lo, hi):
+                    for s, e in within(name, lo, hi):
                         if denied_tokens & set(range(s, e)):
                             continue
                         cut = self._negated_from(tokens, lo, s, denied_tokens)
@@ -334,12 +401,12 @@ class RedFlagGrammar:
                             out.append(Mention(flag, s, e, True, cut))
         return out
 
-    def _reassured(self, tokens, clauses, known) -> list[Mention]:
+    def _reassured(self, tokens, clauses, within, known) -> list[Mention]:
         """ "my breathing is fine", "my chest feels normal": a denial without a negator."""
         out = []
         for lo, hi in clauses:
             for flag, first in self._subjects:
-                for s, e in self.lists[first].find(tokens, lo, hi):
+                for s, e in within(first, lo, hi):
                     if (flag.id, s) in known:
                         continue
                     j, passed = e, 0

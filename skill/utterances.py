@@ -26,11 +26,11 @@ from pathlib import Path
 from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
 from .builtin_slots import PATTERNS as BUILTIN_PATTERNS
 from .content import LocaleContent, data_dir, data_file
-from .red_flags import tokens_of
+from .red_flags import PhraseTrie, tokens_of
 
 FALLBACK = "AMAZON.FallbackIntent"
 FREE_SPEECH_TYPE = "AMAZON.SearchQuery"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 INDEX_STEM = "resolver_index"  # content/<locale>/resolver_index.json in the Lambda bundle
 # Evidence (idf-weighted, shared out among the intents that use a word) that a guess needs.
 # A sentence with a word no sample knows ("can i smoke") needs more than one whose every word
@@ -62,6 +62,7 @@ def model_path(locale: str, root: Path | None = None) -> Path:
     return root / f"{locale}.json"
 
 
+@functools.lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """A crude suffix strip so "stretches", "stretching" and "stretch" meet."""
     for suffix in ("ing", "ed", "es", "s"):
@@ -162,6 +163,7 @@ def build_index(model: dict) -> dict:
                         | {w for table in values.values() for said in table for w in said.split()})
     return {"version": INDEX_VERSION, "values": values, "exact": exact, "typed": typed,
             "wildcards": wildcards, "features": features, "vocabulary": vocabulary,
+            "longest_wildcard": max((len(k.replace("|", " ").split()) for k in wildcards), default=0),
             "intent_slots": intent_slots}
 
 
@@ -205,7 +207,9 @@ class UtteranceResolver:
         text = normalise(utterance)
         if not text:
             return Match(FALLBACK, "fallback", score=0.0)
-        reading = self.content.red_flags.read(text)
+        grammar = self.content.red_flags
+        cleaned = grammar.clean(text)
+        reading = grammar.read_tokens(cleaned)
         flag = reading.raised
         if flag is not None:
             intent = self.content.topics[flag.topic].intent
@@ -213,13 +217,17 @@ class UtteranceResolver:
         denied = tuple(dict.fromkeys(f.topic for f in reading.denied))
         if denied:
             text = normalise(reading.remainder())
+            cleaned = grammar.clean(text)
         # What the person denied is not what they ask about: "no fever, just tired" is no
         # fever question.
         excluded = {self.content.topics[t].intent for t in denied}
-        match = self._intent_for(text, excluded) if text else Match(FALLBACK, "fallback", score=0.0)
+        match = (self._intent_for(text, cleaned, excluded) if text
+                 else Match(FALLBACK, "fallback", score=0.0))
         return replace(match, denied=denied) if denied else match
 
-    def _intent_for(self, text: str, excluded: set[str] = frozenset()) -> Match:
+    def sample_match(self, text: str) -> Match | None:
+        """A sample said to the letter, its slots holding values their types know: what
+        Alexa itself matches for certain."""
         if text in self.exact:
             return Match(self.exact[text], "exact")
         template, found = self._typed_values(text, whole_sample=True)
@@ -228,10 +236,16 @@ class UtteranceResolver:
             slots = {slot_for_token[tok]: self._fill(t, found[t])
                      for t in found if (tok := _token(t)) in slot_for_token}
             return Match(intent, "exact", slots)
+        return None
+
+    def _intent_for(self, text: str, cleaned: tuple[str, ...], excluded: set[str]) -> Match:
+        sample = self.sample_match(text)
+        if sample is not None:
+            return sample
         unknown_value = self._unknown_value(text)
         if unknown_value is not None:
             return unknown_value
-        words = list(self.content.red_flags.clean(text)) or text.split()
+        words = list(cleaned) or text.split()
         template, found = self._typed_values(" ".join(words))
         evidence, unknown = self._evidence(words, template.split())
         for intent in excluded:
@@ -264,22 +278,32 @@ class UtteranceResolver:
         """A sample heard with a slot value its type does not know ("can i take zyrtec"),
         as Alexa reports it: the intent, with the words it heard and no resolution."""
         words = text.split()
+        if len(words) > self.index["longest_wildcard"] + 3:
+            return None  # longer than any such sample with its slot full
         for length in (1, 2, 3):  # the shortest unknown value: the most of the sample matched
             for i in range(len(words) - length + 1):
                 j = i + length
                 found = self.index["wildcards"].get(f"{' '.join(words[:i])}|{' '.join(words[j:])}")
                 said = " ".join(words[i:j])
-                if found and not self._any_value.search(said):
+                if found and not self._holds_a_value(said):
                     intent, slot_name, slot_type = found
                     return Match(intent, "exact", {slot_name: self._fill(slot_type, said)})
         return None
 
     @functools.cached_property
-    def _custom_values(self) -> dict[str, re.Pattern[str]]:
-        patterns = {t: "|".join(re.escape(s) for s in sorted(table, key=len, reverse=True))
-                    for t, table in self.values.items()}
-        # "margaritas" is a "margarita": a plural names the same thing.
-        return {t: re.compile(rf"\b(?:{p})s?\b") for t, p in patterns.items() if p}
+    def _custom_values(self) -> PhraseTrie:
+        """Every custom slot value as words -> (type, the value as the type lists it);
+        "margaritas" is a "margarita": a plural names the same thing."""
+        phrases, owner = [], {}
+        for slot_type, table in self.values.items():
+            for said in table:
+                words = tuple(said.split())
+                for form in (words, words[:-1] + (words[-1] + "s",)):
+                    if form and form not in owner:
+                        owner[form] = (slot_type, said)
+                        phrases.append(form)
+        self._value_owner = owner
+        return PhraseTrie(phrases)
 
     @functools.cached_property
     def _builtin_values(self) -> dict[bool, dict[str, re.Pattern[str]]]:
@@ -288,15 +312,27 @@ class UtteranceResolver:
         return {strict: {t: re.compile(rf"\b(?:{p})\b") for t, p in table.items()}
                 for strict, table in ((True, BUILTIN_PATTERNS), (False, FUZZY_BUILTIN_PATTERNS))}
 
-    @functools.cached_property
-    def _any_value(self) -> re.Pattern[str]:
-        return re.compile("|".join(p.pattern for p in self._custom_values.values()) or r"(?!x)x")
+    def _holds_a_value(self, said: str) -> bool:
+        return bool(self._custom_values.find(tuple(said.split())))
 
     def _typed_values(self, text: str, whole_sample: bool = False) -> tuple[str, dict[str, str]]:
-        """Replace every recognised slot value with its type's token, longest values first."""
+        """Replace every recognised slot value with its type's token, the longest value first;
+        `found` holds the first value of each type."""
         found: dict[str, str] = {}
-        patterns = {**self._custom_values, **self._builtin_values[whole_sample]}
-        for slot_type, pattern in patterns.items():
+        tokens, out, i = tuple(text.split()), [], 0
+        values = self._custom_values
+        while i < len(tokens):
+            phrase = values.at(tokens, i)
+            if phrase is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            slot_type, said = self._value_owner[phrase]
+            found.setdefault(slot_type, said)
+            out.append(_token(slot_type))
+            i += len(phrase)
+        text = " ".join(out)
+        for slot_type, pattern in self._builtin_values[whole_sample].items():
             def swap(m, slot_type=slot_type):
                 found.setdefault(slot_type, m.group(0))
                 return _token(slot_type)

@@ -45,3 +45,13 @@ def conversation(handler, en, resolver):
 @pytest.fixture
 def session():
     return LocalSession()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Recognition figures survive `-q`: the closing notes quote them."""
+    from .test_heldout_routing import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("recognition figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

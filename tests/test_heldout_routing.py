@@ -1,7 +1,9 @@
-"""Held-out phrasings, written before the samples and never copied into the model.
+"""Held-out phrasings, scored through the real skill as a user hears the first answer.
 
-Each goes through the local resolver and the real skill; what counts is the
-topic that answered, read from the response's session attributes.
+tests/data/heldout/en-US.test.yaml: written by someone who never saw the samples, the
+red-flag data or these tests; only ever scored here, never tuned on (tests/heldout.py). The
+figures are the recognition issue's. tests/data/heldout_en-US.yaml is the older set, written
+in the samples' voice and tuned on: a regression check, not a result.
 """
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ import yaml
 import pytest
 
 from .conftest import ROOT
+from .heldout import load_half, score
 from .helpers import answered_topic, spoken
+
+FIGURES: list[str] = []
 
 HELDOUT = yaml.safe_load((ROOT / "tests" / "data" / "heldout_en-US.yaml").read_text())
 TOPIC_PHRASINGS = [(p, t) for t, phrasings in HELDOUT["topics"].items() for p in phrasings]
@@ -69,3 +74,67 @@ def test_out_of_scope_questions_reach_no_topic_and_no_emergency(conversation):
     share = 1 - len(advised) / len(OUT_OF_SCOPE)
     print(f"out of scope answered without topic advice: {share:.0%}; misses: {advised}")
     assert share >= MIN_HONEST_OUT_OF_SCOPE, advised
+
+
+# ------------------------------------------------------------ the independent sets' test halves
+# Two writers, each split once: "test" (first writer) and "b.test" (second writer). Failures
+# report counts only: a test half's sentences are never read to tune on.
+TEST_HALVES = ("test", "b.test")
+
+
+@pytest.fixture(scope="module", params=TEST_HALVES)
+def test_half(request, handler, en, resolver):
+    from skill.conversation_driver import Conversation
+
+    def make():
+        return Conversation(handler, en, resolver=resolver)
+    items = load_half("en-US", request.param)
+    free, exact = score(make, items, "free"), score(make, items, "exact")
+    FIGURES.extend(f"en-US {request.param} half, {how}: {line}"
+                   for how, report in (("free", free), ("exact", exact)) for line in report.lines())
+    return free, exact
+
+
+@pytest.mark.parametrize("half", TEST_HALVES)
+def test_the_test_halves_are_big_enough(half):
+    items = load_half("en-US", half)
+    kinds = [i["kind"] for i in items]
+    assert len(items) >= 150
+    assert sum(i["expect"] == "emergency" for i in items) >= 30
+    assert kinds.count("denial") >= 15 and kinds.count("compound") >= 15
+
+
+def test_every_emergency_is_recognised_with_the_instruction_first(test_half):
+    free, _ = test_half
+    good, total = free.emergency_recall
+    assert good == total, f"{total - good} of {total} emergencies missed"
+    for o in free.outcomes:
+        if o.emergency_first:
+            assert o.speech.startswith("Call nine one one"), "the instruction comes first"
+
+
+def test_denied_red_flags_are_answered_without_the_emergency_opening(test_half):
+    free, _ = test_half
+    good, total = free.denials_answered
+    assert good / total >= 0.90, f"{good} of {total}"
+    good, total = free.denials_with_a_flag_escalated
+    assert good == total, f"{good} of {total}"  # a flag that is not denied still wins
+
+
+def test_first_answers_are_routed_right(test_half):
+    free, _ = test_half
+    good, total = free.routed
+    assert good / total >= 0.90, f"{good} of {total}"
+
+
+def test_exact_samples_and_carrier_phrases_still_catch_emergencies(test_half):
+    """The lower bound a real device can fall to: exact samples plus free-speech carriers."""
+    _, exact = test_half
+    good, total = exact.emergency_recall
+    assert good / total >= 0.95, f"{good} of {total}"
+
+
+def test_noise_and_out_of_scope_raise_no_alarm(test_half):
+    free, _ = test_half
+    alarmed, _ = free.false_alarms
+    assert alarmed == 0

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from skill.free_speech import OPENING_WORDS
 from skill.utterances import normalise_sample
 
 from .conftest import ROOT
@@ -54,15 +55,16 @@ def test_every_content_topic_has_its_intent_and_every_custom_intent_is_answered(
     assert topic_intents <= custom
     # routed by a slot to a topic, answered by the time-aware layer, or free speech that the
     # skill's own resolver turns into one of these (skill/free_speech.py)
-    assert custom - topic_intents == {"SymptomIntent", "SessionTimeIntent", "ForgetSessionIntent",
-                                      "StatementIntent"}
+    assert custom - topic_intents == {"SymptomIntent", "SessionTimeIntent",
+                                      "ForgetSessionIntent"} | set(OPENING_WORDS)
 
 
 def test_each_custom_intent_has_enough_distinct_samples(language):
     for intent in custom_intents(language):
         samples = [normalise_sample(s) for s in intent["samples"]]
         assert len(set(samples)) == len(samples), intent["name"]
-        assert len(samples) >= MIN_SAMPLES, (intent["name"], len(samples))
+        if intent["name"] not in OPENING_WORDS:  # carriers say how sentences start, not what
+            assert len(samples) >= MIN_SAMPLES, (intent["name"], len(samples))
 
 
 def test_samples_are_lower_case_without_punctuation_or_digits(language):
@@ -129,8 +131,8 @@ def test_no_topic_sample_names_another_topics_red_flag(language, en):
     Echo must not answer "my chest is tight" as a stretching question."""
     intent_of_topic = {t.id: t.intent for t in en.topics.values()}
     for intent in custom_intents(language):
-        if intent["name"] == "SymptomIntent":  # its slot decides, and chest symptoms escalate
-            continue
+        if intent["name"] == "SymptomIntent" or intent["name"] in OPENING_WORDS:
+            continue  # a slot decides, and a free-speech carrier is only how a sentence starts
         for sample in intent["samples"]:
             flag = en.red_flags.read(sample).raised
             assert flag is None or intent_of_topic[flag.topic] == intent["name"], (
@@ -147,17 +149,41 @@ def test_no_sample_is_only_a_slot_outside_the_session_time(language):
             assert _SLOT_REF.sub("", sample).strip(), (intent["name"], sample)
 
 
+def free_speech_intents(language):
+    return [i for i in language["intents"]
+            if any(s["type"] == "AMAZON.SearchQuery" for s in i.get("slots", []))]
+
+
 def test_free_speech_has_a_carrier_phrase_in_every_sample(language):
     """Alexa refuses AMAZON.SearchQuery without a carrier phrase, or beside another slot."""
-    statement = next(i for i in language["intents"] if i["name"] == "StatementIntent")
-    assert [s["type"] for s in statement["slots"]] == ["AMAZON.SearchQuery"]
-    slot = "{" + statement["slots"][0]["name"] + "}"
-    assert len(statement["samples"]) >= 40
-    for sample in statement["samples"]:
-        assert sample.count("{") == 1 and sample.endswith(slot), sample
-        assert sample.replace(slot, "").strip(), sample
-    # Denials start "no ..." and "not ...": as carriers they would lose the word that denies.
-    assert not {s.split()[0] for s in statement["samples"]} & {"no", "not", "never"}
+    intents = free_speech_intents(language)
+    assert {i["name"] for i in intents} == set(OPENING_WORDS)  # each one's opening is known
+    carriers = []
+    negations = {"no", "nah", "nope", "not", "never", "nothing", "none", "don't", "haven't",
+                 "isn't", "doesn't", "didn't", "can't", "cannot", "couldn't"}
+    for intent in intents:
+        assert [s["type"] for s in intent["slots"]] == ["AMAZON.SearchQuery"]
+        slot = "{" + intent["slots"][0]["name"] + "}"
+        for sample in intent["samples"]:
+            assert sample.count("{") == 1 and sample.endswith(slot), sample
+            carriers.append(sample.replace(slot, "").strip())
+            assert carriers[-1], sample
+            # A carrier that denies ("no {text}") loses the word that denies, unless its
+            # intent puts a denial back.
+            if set(carriers[-1].split()) & negations:
+                assert set(OPENING_WORDS[intent["name"]].split()) & negations, sample
+    assert len(carriers) == len(set(carriers)) >= 60
+
+
+def test_carriers_that_mean_something_are_put_back(language, en):
+    """ "i can't {text}" passes only "get a full breath in": its intent puts "i can't" back."""
+    for intent in free_speech_intents(language):
+        opening = OPENING_WORDS[intent["name"]]
+        for sample in intent["samples"]:
+            carrier = sample.rsplit("{", 1)[0].strip()
+            if not opening:  # a neutral opener must not be what makes a sentence a red flag
+                assert en.red_flags.read(f"{carrier} my breathing").raised is None, carrier
+                assert en.red_flags.read(f"{carrier} my chest").raised is None, carrier
 
 
 def test_time_samples_always_carry_a_slot(language):
