@@ -59,7 +59,9 @@ class Conversation:
         # we can't help in that locale; the default model does that.
         self.resolver = resolver or UtteranceResolver.for_locale(content)
         self.slot_types = self.resolver.slot_types
-        self.speller = Speller(self.resolver.vocabulary)
+        # Red-flag words stay as typed: "drowning" must never become "rowing".
+        self.speller = Speller(self.resolver.vocabulary,
+                               keep=content.red_flags.vocabulary | content.red_flags.function_words)
         self.last_match: Match | None = None
         self._replies: dict[str, SlotReplyGrammar] = {}
         self._model_locale = locale if model_path(locale).is_file() else content.locale
@@ -93,7 +95,9 @@ class Conversation:
             self.last_match = None
             return self.session.launch()
         rest = self.speller.corrected(rest)
-        if self.elicited:
+        match = self.resolver.resolve(rest)
+        # Red flags first, always: "not sure, my chest is tight" is no answer to "when?".
+        if self.elicited and match.how != "red_flag":
             # Alexa's rule: a bare reply fills the slot only while the skill asked for it.
             intent, _ = self.elicited
             reply = self._reply_grammar(intent).match(rest)
@@ -103,8 +107,7 @@ class Conversation:
                 request = self.session.intent(intent, self._slots_json(self.last_match.slots))
                 request["request"]["dialogState"] = "IN_PROGRESS"
                 return request
-        match = self.resolver.resolve(rest)
-        if match.how != "exact" and not self.elicited and self._bare_reply(rest):
+        if match.how not in ("exact", "red_flag") and not self.elicited and self._bare_reply(rest):
             # A bare "two hours ago" nobody asked for: the model has no such sample (they are
             # slot samples, heard only while the skill elicits) and no free-speech carrier
             # starts that way, so Alexa would hear no intent in it.

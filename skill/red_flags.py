@@ -200,6 +200,10 @@ class RedFlagGrammar:
         # Every flag's phrases in one trie, so a sentence is read once, not once per flag.
         self._alone = PhraseTrie(alone_owner)
         self._alone_owner = alone_owner
+        # Every word the grammar knows: a typo corrector must never turn one into another.
+        self.vocabulary = frozenset(
+            w for phrases in self.lists.values() for w in phrases.words()) \
+            | self._alone.words() | frozenset(self.spellings)
         self.function_words = frozenset(
             w for group in (self.negators, self.passes, self.hedges) for w in group) \
             | self.reassurance.words() | self.fillers.words()

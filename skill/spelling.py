@@ -14,9 +14,9 @@ SHORTEST_CORRECTED = 6  # shorter words are too close to too many others ("plane
 
 
 class Speller:
-    def __init__(self, vocabulary: list[str]):
+    def __init__(self, vocabulary: list[str], keep: frozenset[str] = frozenset()):
         self.vocabulary = vocabulary
-        self.known = frozenset(vocabulary)
+        self.known = frozenset(vocabulary) | keep
 
     def corrected(self, text: str) -> str:
         return " ".join(self._word(w) for w in normalise(text).split())

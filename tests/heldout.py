@@ -32,7 +32,9 @@ from .helpers import answered_topic, spoken
 
 DATA = Path(__file__).resolve().parent / "data" / "heldout"
 MODEL = Path(__file__).resolve().parent.parent / "interaction_model"
-WHEN_QUESTION = re.compile(r"^When was your session\b")
+# The time question, in its old form (alone) and as it follows an answer now.
+WHEN_QUESTION = re.compile(r"(?:I can tell you which applies to you\. )?When was your session\b.*$")
+GUIDANCE_WORDS = 8  # fewer words before the time question is no answer
 IN_SCOPE_KINDS = ("plain", "compound", "denial", "emergency")
 
 
@@ -79,7 +81,9 @@ class Outcome:
 
     @property
     def guidance_first(self) -> bool:
-        return self.routed_right and not WHEN_QUESTION.match(self.speech)
+        """Routed right, and guidance is spoken before any question back."""
+        before_question = WHEN_QUESTION.sub("", self.speech)
+        return self.routed_right and len(before_question.split()) >= GUIDANCE_WORDS
 
 
 @dataclass

@@ -127,6 +127,14 @@ def test_first_answers_are_routed_right(test_half):
     assert good / total >= 0.90, f"{good} of {total}"
 
 
+def test_first_answers_carry_guidance_whenever_they_reach_the_right_topic(test_half):
+    """Answer first: never only "when was your session?" (the conversation issue)."""
+    free, _ = test_half
+    only_asked = [o for o in free.outcomes if o.routed_right and not o.guidance_first
+                  and o.item["kind"] in ("plain", "compound", "denial")]
+    assert not only_asked, f"{len(only_asked)} answered only with a question"
+
+
 def test_exact_samples_and_carrier_phrases_still_catch_emergencies(test_half):
     """The lower bound a real device can fall to: exact samples plus free-speech carriers."""
     _, exact = test_half

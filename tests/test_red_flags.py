@@ -122,3 +122,18 @@ def test_urgent_flags_by_meaning(conversation, said, topic):
 def test_ordinary_questions_raise_no_flag(conversation, said):
     _, text, answered = first_answer(conversation, said)
     assert answered not in ("emergency", "infection", "fever", "worsening_pain"), (said, text)
+
+
+def test_a_red_flag_beats_the_pending_time_question(conversation):
+    """While the skill waits for "when was your session?", a red flag still comes first."""
+    talk = conversation()
+    talk.say("open needling aftercare")
+    asked = spoken(talk.say("can i use my heating pad"))
+    assert asked.rstrip().endswith("?")
+    response = talk.say("not sure my chest is really tight though")
+    assert spoken(response).startswith(EMERGENCY_OPENING)
+
+
+def test_typo_correction_never_rewrites_a_red_flag_word(conversation):
+    _, text, topic = first_answer(conversation, "i feel like i'm drowning")
+    assert topic == "emergency", text
