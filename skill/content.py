@@ -379,6 +379,9 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
         for i, flag in enumerate(loaded.red_flags.flags):
             if flag.topic not in topics:
                 raise ContentError(flags_path, f"flags[{i}].topic", f"no topic named {flag.topic}")
+        asked = loaded.red_flags.asked_about_topic
+        if asked is not None and asked not in topics:
+            raise ContentError(flags_path, "asked_about_topic", f"no topic named {asked}")
     return loaded
 
 

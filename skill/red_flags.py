@@ -62,6 +62,7 @@ class Reading:
 
     tokens: tuple[str, ...]
     mentions: tuple[Mention, ...]
+    asked_about: tuple[Flag, ...] = ()  # flags named in a question, not a report: "what if..."
 
     @property
     def raised(self) -> Flag | None:
@@ -138,10 +139,15 @@ class PhraseTrie:
 
 class RedFlagGrammar:
     # The inability a trouble word carries ("can't breathe") is the problem, not a denial.
-    OWN_NEGATIVES = frozenset({"can't", "cannot", "couldn't", "unable", "not", "isn't"})
+    OWN_NEGATIVES = frozenset({"can't", "cannot", "couldn't", "unable", "not", "isn't", "won't",
+                               "doesn't"})
 
     def __init__(self, data: Mapping[str, Any]):
         self.window = self._int(data, "window")
+        # The topic that answers a question about red flags ("how would I know if...").
+        self.asked_about_topic = data.get("asked_about_topic")
+        if self.asked_about_topic is not None and not isinstance(self.asked_about_topic, str):
+            raise GrammarError("asked_about_topic", "must name a topic")
         self.reach = self._int(data, "denial_reach")
         spellings = data.get("spellings", {})
         if not isinstance(spellings, dict) or not all(
@@ -169,7 +175,13 @@ class RedFlagGrammar:
                                                          "determiner_passes"))
         self.hedges = frozenset(self._strings(data.get("hedges"), "hedges"))
         self.reassurance = PhraseTrie(self._plain(e, "reassurance")
-                                    for e in self._strings(data.get("reassurance"), "reassurance"))
+                                      for e in self._strings(data.get("reassurance"), "reassurance"))
+        self.hypotheticals = PhraseTrie(self._plain(e, "hypotheticals")
+                                        for e in self._strings(data.get("hypotheticals", []),
+                                                               "hypotheticals"))
+        self.hypothetical_after = PhraseTrie(
+            self._plain(e, "hypothetical_after")
+            for e in self._strings(data.get("hypothetical_after", []), "hypothetical_after"))
         raw_flags = data.get("flags")
         if not isinstance(raw_flags, list) or not raw_flags:
             raise GrammarError("flags", "must be a list of flags")
@@ -316,9 +328,14 @@ class RedFlagGrammar:
                                             within(second, lo, hi), first == second, window):
                         found.append((flag, *pair))
         mentions: list[Mention] = []
+        asked_about: dict[str, Flag] = {}
         denied_tokens: set[int] = set()
         # Left to right, so "no fever or chills" denies chills across the denied fever.
         for flag, s, e, negative in sorted(found, key=lambda f: (f[1], f[2])):
+            lo, hi = next(c for c in clauses if c[0] <= s < c[1])
+            if self._hypothetical(tokens, lo, s, e, hi):
+                asked_about.setdefault(flag.id, flag)  # "what if I get chest pain": no report
+                continue
             if negative == "own":
                 # "No, I can't breathe": a negator before an inability is no denial.
                 mentions.append(Mention(flag, s, e, False, s))
@@ -328,16 +345,19 @@ class RedFlagGrammar:
                 # also pairs "breath" with "sore"): denied with them, nothing more to cut.
                 mentions.append(Mention(flag, s, e, True, e))
                 continue
-            lo = next(c[0] for c in clauses if c[0] <= s < c[1])
             cut = self._negated_from(tokens, lo, s, denied_tokens)
             if cut is None and negative == "inner":
                 cut = s
+            if cut is None:
+                settled = self._reassured_after(tokens, e, hi)
+                if settled is not None:  # "the tightness in my chest is gone now"
+                    cut, e = s, settled
             if cut is not None:
                 denied_tokens.update(range(cut, e))
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
         mentions += self._negated_words(tokens, clauses, within, denied_tokens)
         mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions})
-        return Reading(tokens, tuple(mentions))
+        return Reading(tokens, tuple(mentions), tuple(asked_about.values()))
 
     def _pairs(self, tokens, a_hits, b_hits, same_list, window):
         """(start, end, negative) for each first-list word near a second-list word."""
@@ -389,6 +409,24 @@ class RedFlagGrammar:
             return None
         return None
 
+    def _hypothetical(self, tokens, lo, start, end, hi) -> bool:
+        if any(True for _ in self.hypotheticals.find(tokens, lo, start)):
+            return True
+        return any(s <= end + 1 for s, _ in self.hypothetical_after.find(tokens, end, hi))
+
+    def _reassured_after(self, tokens, end, hi) -> int | None:
+        """The end of a reassurance that follows a mention across passing words, or None."""
+        j, passed = end, 0
+        while j < hi and passed <= self.reach:
+            found = self.reassurance.at(tokens, j)
+            if found:
+                return j + len(found)
+            if tokens[j] not in self.passes:
+                return None
+            passed += 1
+            j += 1
+        return None
+
     def _negated_words(self, tokens, clauses, within, denied_tokens) -> list[Mention]:
         """A flag's word denied on its own ("no redness", "no swelling"): never a flag by
         itself, but not a question about that topic either."""
@@ -413,17 +451,10 @@ class RedFlagGrammar:
                 for s, e in within(first, lo, hi):
                     if (flag.id, s) in known:
                         continue
-                    j, passed = e, 0
-                    while j < hi and passed <= self.reach:
-                        p = self.reassurance.at(tokens, j)
-                        if p:
-                            out.append(Mention(flag, s, j + len(p), True, s))
-                            known = known | {(flag.id, s)}
-                            break
-                        if tokens[j] not in self.passes:
-                            break
-                        passed += 1
-                        j += 1
+                    settled = self._reassured_after(tokens, e, hi)
+                    if settled is not None:
+                        out.append(Mention(flag, s, settled, True, s))
+                        known = known | {(flag.id, s)}
         return out
 
 

@@ -180,7 +180,7 @@ def main() -> None:
     from skill.content import get_content
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("dev", "test", "b.dev", "b.test"), default="dev")
+    parser.add_argument("--half", choices=("dev", "test", "b.dev", "b.test", "c.dev", "c.test"), default="dev")
     parser.add_argument("--locale", default="en-US")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()

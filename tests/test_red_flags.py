@@ -112,6 +112,19 @@ def test_urgent_flags_by_meaning(conversation, said, topic):
 
 
 @pytest.mark.parametrize("said", [
+    "what should i do if i ever get chest pain",
+    "how would i know if my lung was punctured",
+    "is a collapsed lung common after needling",
+])
+def test_a_question_about_a_red_flag_gets_the_warning_signs(conversation, said):
+    _, text, topic = first_answer(conversation, said)
+    assert topic == "warning_signs", (said, text)
+
+
+@pytest.mark.parametrize("said", [
+    "my physio said to take a deep breath before the needle went in",
+    "the tightness in my chest is gone now, what stretches should i do",
+    "i've caught my breath after the stairs, can i have a coffee",
     "can i do my breathing exercises",
     "is it okay to take a hot bath",
     "can i have a glass of red wine tonight",
