@@ -174,6 +174,9 @@ class RedFlagGrammar:
         self.determiner_passes = frozenset(self._strings(data.get("determiner_passes", []),
                                                          "determiner_passes"))
         self.hedges = frozenset(self._strings(data.get("hedges"), "hedges"))
+        self.hedges_after = PhraseTrie(self._plain(e, "hedges_after")
+                                       for e in self._strings(data.get("hedges_after", []),
+                                                              "hedges_after"))
         self.reassurance = PhraseTrie(self._plain(e, "reassurance")
                                       for e in self._strings(data.get("reassurance"), "reassurance"))
         self.hypotheticals = PhraseTrie(self._plain(e, "hypotheticals")
@@ -224,6 +227,20 @@ class RedFlagGrammar:
         for name, phrases in self.lists.items():
             for word in phrases.first_words:
                 self._lists_by_first.setdefault(word, []).append(name)
+        self.trouble_lists = tuple(self._strings(data.get("trouble_lists", []), "trouble_lists"))
+        unknown = [n for n in self.trouble_lists if n not in self.lists]
+        if unknown:
+            raise GrammarError("trouble_lists", f"unknown word list {unknown[0]}")
+        whole = data.get("whole_sentence", {})
+        if not isinstance(whole, dict):
+            raise GrammarError("whole_sentence", "must map flag ids to lists of sentences")
+        by_id = {f.id: f for f in self.flags}
+        self.whole_sentence: dict[Phrase, Flag] = {}
+        for flag_id, sentences in whole.items():
+            if flag_id not in by_id:
+                raise GrammarError(f"whole_sentence.{flag_id}", "no flag with that id")
+            for said in self._strings(sentences, f"whole_sentence.{flag_id}"):
+                self.whole_sentence[self._plain(said, f"whole_sentence.{flag_id}")] = by_id[flag_id]
         # Subjects a reassurance can follow ("my breathing is fine"): each pair's first list.
         self._subjects = [(flag, first) for flag in self.flags for first, _, _ in flag.together]
 
@@ -294,6 +311,11 @@ class RedFlagGrammar:
         spans.append((start, len(tokens)))
         return spans
 
+    def names_trouble(self, tokens: tuple[str, ...]) -> bool:
+        """Whether the words say something is wrong ("tight", "can't", "shallow")."""
+        hits = self._hits(tokens)
+        return any(hits[name] for name in self.trouble_lists)
+
     def _hits(self, tokens: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
         """Where each word list occurs: name -> (start, end) spans."""
         hits: dict[str, list[tuple[int, int]]] = {name: [] for name in self._raw_lists}
@@ -309,6 +331,8 @@ class RedFlagGrammar:
 
     def read_tokens(self, tokens: tuple[str, ...]) -> Reading:
         """read() for tokens clean() has already given."""
+        if tokens in self.whole_sentence:  # "chest", "air": in doubt, escalate
+            return Reading(tokens, (Mention(self.whole_sentence[tokens], 0, len(tokens), False, 0),))
         clauses = self._clauses(tokens)
         hits = self._hits(tokens)
 
@@ -348,6 +372,8 @@ class RedFlagGrammar:
             cut = self._negated_from(tokens, lo, s, denied_tokens)
             if cut is None and negative == "inner":
                 cut = s
+            if cut is not None and any(b <= e + 1 for b, _ in self.hedges_after.find(tokens, e, hi)):
+                cut = None  # "not chest pain exactly": a doubt, so escalate
             if cut is None:
                 settled = self._reassured_after(tokens, e, hi)
                 if settled is not None:  # "the tightness in my chest is gone now"
@@ -372,8 +398,9 @@ class RedFlagGrammar:
                 between = range(min(a[1], b[1]), max(a[0], b[0]))
                 if any(t in self.OWN_NEGATIVES for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]]):
                     yield s, e, "own"
-                elif any(self._is_negator(tokens[i]) for i in between):
-                    yield s, e, "inner"
+                elif any(self._is_negator(tokens[i]) for i in between) \
+                        or self.reassurance.find(tokens, between.start, between.stop):
+                    yield s, e, "inner"  # "my chest doesn't hurt", "my chest is fine, my back's sore"
                 else:
                     yield s, e, None
 

@@ -230,9 +230,8 @@ class UtteranceResolver:
         # What the person denied is not what they ask about: "no fever, just tired" is no
         # fever question.
         excluded = {self.content.topics[t].intent for t in denied}
-        # Only the grammar raises the emergency: a sentence it read as no emergency is never
-        # one because its words resemble the emergency samples ("take a deep breath").
-        excluded |= self._emergency_intents
+        if not grammar.names_trouble(cleaned):
+            excluded |= self._emergency_intents  # no trouble named, no emergency by likeness
         match = (self._intent_for(text, cleaned, excluded) if text
                  else Match(FALLBACK, "fallback", score=0.0))
         return replace(match, denied=denied) if denied else match
