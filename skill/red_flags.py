@@ -140,7 +140,7 @@ class PhraseTrie:
 class RedFlagGrammar:
     # The inability a trouble word carries ("can't breathe") is the problem, not a denial.
     OWN_NEGATIVES = frozenset({"can't", "cannot", "couldn't", "unable", "not", "isn't", "won't",
-                               "doesn't"})
+                               "doesn't", "ain't", "wouldn't"})
 
     def __init__(self, data: Mapping[str, Any]):
         self.window = self._int(data, "window")
@@ -169,10 +169,14 @@ class RedFlagGrammar:
                                for e in self._strings(data.get("clause_breaks"), "clause_breaks"))
         self.negators = frozenset(self._strings(data.get("negators"), "negators"))
         self.passes = frozenset(self._strings(data.get("negation_passes"), "negation_passes"))
-        self.determiners = frozenset(self._strings(data.get("determiner_negators", []),
-                                                   "determiner_negators"))
-        self.determiner_passes = frozenset(self._strings(data.get("determiner_passes", []),
-                                                         "determiner_passes"))
+        self.negator_phrases = PhraseTrie(
+            self._plain(e, "negator_phrases")
+            for e in self._strings(data.get("negator_phrases", []), "negator_phrases"))
+        determiners = data.get("determiner_negators", {})
+        if not isinstance(determiners, dict):
+            raise GrammarError("determiner_negators", "must map each word to what it reaches across")
+        self.determiners = {str(word).lower(): frozenset(self._strings(passes, f"determiner_negators.{word}"))
+                            for word, passes in determiners.items()}
         self.hedges = frozenset(self._strings(data.get("hedges"), "hedges"))
         self.hedges_after = PhraseTrie(self._plain(e, "hedges_after")
                                        for e in self._strings(data.get("hedges_after", []),
@@ -357,7 +361,8 @@ class RedFlagGrammar:
         # Left to right, so "no fever or chills" denies chills across the denied fever.
         for flag, s, e, negative in sorted(found, key=lambda f: (f[1], f[2])):
             lo, hi = next(c for c in clauses if c[0] <= s < c[1])
-            if self._hypothetical(tokens, lo, s, e, hi):
+            if self._hypothetical(tokens, lo, s, e, hi) and (
+                    negative == "own" or self._negated_from(tokens, lo, s, denied_tokens) is None):
                 asked_about.setdefault(flag.id, flag)  # "what if I get chest pain": no report
                 continue
             if negative == "own":
@@ -413,20 +418,33 @@ class RedFlagGrammar:
         A hedge on the way ("not sure if", "don't know whether") denies nothing, and an
         earlier denial reaches on only through "or" ("no fever or chills", but not "no chest
         pain, my chest is tight")."""
+        phrase_ends = {}
+        for s, e in self.negator_phrases.find(tokens, lo):
+            if s < start < e:  # "nothing wrong with my breathing": the mention starts inside it
+                return s
+            phrase_ends[e - 1] = s
         j, passed, between = start - 1, 0, []
         while j >= lo:
             token = tokens[j]
+            if j in phrase_ends:  # "nothing wrong with | my breathing"
+                return phrase_ends[j]
             if token in self.hedges:
                 return None
             if self._is_negator(token):
-                if token in self.determiners and not all(w in self.determiner_passes for w in between):
+                if token in self.determiners and not all(w in self.determiners[token] for w in between):
                     return None  # "no, my chest hurts"
                 return j
             if token in ("or", "nor") and j - 1 in denied_tokens:
                 while j - 1 >= lo and j - 1 in denied_tokens:
                     j -= 1
                 return j
-            if token in self.passes or token in self.determiner_passes:
+            if token in ("or", "nor") and j - 2 >= lo:
+                # "not sick or feverish": the word before "or" shares the negator
+                between += [token, tokens[j - 1]]
+                j -= 2
+                passed += 1
+                continue
+            if token in self.passes or any(token in p for p in self.determiners.values()):
                 passed += 1
                 if passed > self.reach:
                     return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from .utterances import normalise
+from .utterances import _stem, normalise
 
 SPELLING_THRESHOLD = 85
 SHORTEST_CORRECTED = 6  # shorter words are too close to too many others ("plane", "place")
@@ -17,14 +17,15 @@ class Speller:
     def __init__(self, vocabulary: list[str], keep: frozenset[str] = frozenset()):
         self.vocabulary = vocabulary
         self.known = frozenset(vocabulary) | keep
+        self.known_stems = frozenset(_stem(w) for w in self.known)
 
     def corrected(self, text: str) -> str:
         return " ".join(self._word(w) for w in normalise(text).split())
 
     @functools.lru_cache(maxsize=4096)
     def _word(self, word: str) -> str:
-        if len(word) < SHORTEST_CORRECTED or word in self.known:
-            return word
+        if len(word) < SHORTEST_CORRECTED or word in self.known or _stem(word) in self.known_stems:
+            return word  # a known word in another form ("effect", "effects") is no typo
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio,

@@ -12,7 +12,7 @@ Two ways of hearing a sentence:
     as free speech, minus those words (as AMAZON.SearchQuery passes only the slot's part);
     anything else is AMAZON.FallbackIntent.
 
-`python -m tests.heldout [--half dev|test] [--misses]` prints the figures.
+`python -m tests.heldout [--half a.dev|...|d.test] [--misses]` prints the figures.
 """
 from __future__ import annotations
 
@@ -180,7 +180,8 @@ def main() -> None:
     from skill.content import get_content
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("dev", "test", "b.dev", "b.test", "c.dev", "c.test"), default="dev")
+    halves = sorted(p.name.split(".", 1)[1].rsplit(".", 1)[0] for p in DATA.glob("en-US.*.yaml"))
+    parser.add_argument("--half", choices=halves, default="a.dev")
     parser.add_argument("--locale", default="en-US")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()

@@ -1,9 +1,10 @@
 """Held-out phrasings, scored through the real skill as a user hears the first answer.
 
-tests/data/heldout/en-US.test.yaml: written by someone who never saw the samples, the
-red-flag data or these tests; only ever scored here, never tuned on (tests/heldout.py). The
-figures are the recognition issue's. tests/data/heldout_en-US.yaml is the older set, written
-in the samples' voice and tuned on: a regression check, not a result.
+tests/data/heldout/: phrasings by four writers who never saw the samples, the red-flag data or
+these tests (tests/heldout.py scores them). The recognition issue's figures are asserted on
+the fourth writer's test half, never tuned on; the rest is development data.
+tests/data/heldout_en-US.yaml is the older set, written in the samples' voice and tuned on: a
+regression check, not a result.
 """
 from __future__ import annotations
 
@@ -76,11 +77,26 @@ def test_out_of_scope_questions_reach_no_topic_and_no_emergency(conversation):
     assert share >= MIN_HONEST_OUT_OF_SCOPE, advised
 
 
-# ------------------------------------------------------------ the independent sets' test halves
-# Three writers, each split once: "test", "b.test" and "c.test" (the third asked for many
-# emergencies and for harmless mentions of the chest and breathing). Failures report counts
-# only: a test half's sentences are never read to tune on.
-TEST_HALVES = ("test", "b.test", "c.test")
+# ------------------------------------------------------------ the independent sets
+# Four writers who never saw the samples, the red-flag data or these tests. The reported
+# figures come from the fourth writer's test half (d.test), scored here and never tuned on;
+# failures there report counts only. The other halves are development data (a, b and c's
+# former test halves became that once their misses were read): held to regression bounds.
+TEST_HALVES = ("d.test",)
+DEVELOPMENT_HALVES = ("a.dev", "a.dev2", "b.dev", "b.dev2", "c.dev", "c.dev2", "d.dev")
+
+
+@pytest.mark.parametrize("half", DEVELOPMENT_HALVES)
+def test_development_halves_hold_their_ground(half, handler, en, resolver):
+    from skill.conversation_driver import Conversation
+
+    report = score(lambda: Conversation(handler, en, resolver=resolver), load_half("en-US", half))
+    FIGURES.extend(f"en-US {half} (development): {line}" for line in report.lines())
+    for (good, total), bound in ((report.emergency_recall, 0.99), (report.routed, 0.90),
+                                 (report.denials_answered, 0.90)):
+        assert good >= bound * total, (half, good, total, report.misses())
+    alarmed, others = report.false_alarms
+    assert alarmed <= 0.05 * others, (half, alarmed, others)
 
 
 @pytest.fixture(scope="module", params=TEST_HALVES)
@@ -97,7 +113,7 @@ def test_half(request, handler, en, resolver):
 
 
 @pytest.mark.parametrize("half", TEST_HALVES)
-def test_the_test_halves_are_big_enough(half):
+def test_the_test_half_is_big_enough(half):
     items = load_half("en-US", half)
     kinds = [i["kind"] for i in items]
     assert len(items) >= 150
