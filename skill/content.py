@@ -20,9 +20,11 @@ import string
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from .red_flags import RedFlagGrammar, load_grammar
+if TYPE_CHECKING:  # the grammar is built on first use: a launch never needs it
+    from .red_flags import RedFlagGrammar
+
 from .session_time import PHASES
 
 
@@ -105,8 +107,10 @@ class LocaleContent:
     red_flag_path: Path | None = None
 
     @functools.cached_property
-    def red_flags(self) -> RedFlagGrammar:
+    def red_flags(self) -> "RedFlagGrammar":
         """The red-flag grammar, built on first use: a launch or a matched intent never needs it."""
+        from .red_flags import load_grammar
+
         return load_grammar(self.red_flag_data, self.red_flag_path, ContentError)
 
     def phrase(self, name: str) -> Answer:

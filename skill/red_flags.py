@@ -63,6 +63,7 @@ class Reading:
     tokens: tuple[str, ...]
     mentions: tuple[Mention, ...]
     asked_about: tuple[Flag, ...] = ()  # flags named in a question, not a report: "what if..."
+    hits: dict | None = None  # where each word list occurred, for names_trouble()
 
     @property
     def raised(self) -> Flag | None:
@@ -245,6 +246,8 @@ class RedFlagGrammar:
                 raise GrammarError(f"whole_sentence.{flag_id}", "no flag with that id")
             for said in self._strings(sentences, f"whole_sentence.{flag_id}"):
                 self.whole_sentence[self._plain(said, f"whole_sentence.{flag_id}")] = by_id[flag_id]
+        self._pair_lists = [(flag, sorted({n for pair in flag.together for n in pair[:2]}))
+                            for flag in self.flags]
         # Subjects a reassurance can follow ("my breathing is fine"): each pair's first list.
         self._subjects = [(flag, first) for flag in self.flags for first, _, _ in flag.together]
 
@@ -315,9 +318,9 @@ class RedFlagGrammar:
         spans.append((start, len(tokens)))
         return spans
 
-    def names_trouble(self, tokens: tuple[str, ...]) -> bool:
+    def names_trouble(self, reading: "Reading") -> bool:
         """Whether the words say something is wrong ("tight", "can't", "shallow")."""
-        hits = self._hits(tokens)
+        hits = reading.hits if reading.hits is not None else self._hits(reading.tokens)
         return any(hits[name] for name in self.trouble_lists)
 
     def _hits(self, tokens: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
@@ -341,7 +344,8 @@ class RedFlagGrammar:
         hits = self._hits(tokens)
 
         def within(name, lo, hi):
-            return [h for h in hits[name] if lo <= h[0] and h[1] <= hi]
+            spans = hits[name]
+            return [h for h in spans if lo <= h[0] and h[1] <= hi] if spans else spans
         # flag, start, end, and how a negative inside it reads: "inner" (a negator between the
         # pair: "my chest doesn't hurt") or "own" (the trouble is an inability: "can't breathe")
         found: list[tuple[Flag, int, int, str | None]] = []
@@ -388,7 +392,7 @@ class RedFlagGrammar:
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
         mentions += self._negated_words(tokens, clauses, within, denied_tokens)
         mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions})
-        return Reading(tokens, tuple(mentions), tuple(asked_about.values()))
+        return Reading(tokens, tuple(mentions), tuple(asked_about.values()), hits)
 
     def _pairs(self, tokens, a_hits, b_hits, same_list, window):
         """(start, end, negative) for each first-list word near a second-list word."""
@@ -477,8 +481,8 @@ class RedFlagGrammar:
         itself, but not a question about that topic either."""
         out = []
         for lo, hi in clauses:
-            for flag in self.flags:
-                for name in {n for pair in flag.together for n in pair[:2]}:
+            for flag, names in self._pair_lists:
+                for name in names:
                     for s, e in within(name, lo, hi):
                         if denied_tokens & set(range(s, e)):
                             continue

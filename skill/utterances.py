@@ -227,10 +227,11 @@ class UtteranceResolver:
         if denied:
             text = normalise(reading.remainder())
             cleaned = grammar.clean(text)
+            reading = grammar.read_tokens(cleaned)
         # What the person denied is not what they ask about: "no fever, just tired" is no
         # fever question.
         excluded = {self.content.topics[t].intent for t in denied}
-        if not grammar.names_trouble(cleaned):
+        if not grammar.names_trouble(reading):
             excluded |= self._emergency_intents  # no trouble named, no emergency by likeness
         match = (self._intent_for(text, cleaned, excluded) if text
                  else Match(FALLBACK, "fallback", score=0.0))
@@ -253,7 +254,9 @@ class UtteranceResolver:
         sample = self.sample_match(text)
         if sample is not None:
             return sample
-        unknown_value = self._unknown_value(text) or self._unknown_value(self._without_time(text))
+        untimed = self._without_time(text)
+        unknown_value = self._unknown_value(text) or (
+            self._unknown_value(untimed) if untimed != text else None)
         if unknown_value is not None:
             return unknown_value
         words = list(cleaned) or text.split()
@@ -285,6 +288,10 @@ class UtteranceResolver:
         return not word.startswith("slot") and word not in self._known_words \
             and _stem(word) not in self._known_stems
 
+    @functools.cached_property
+    def _wildcard_prefixes(self) -> frozenset[str]:
+        return frozenset(key.split("|", 1)[0] for key in self.index["wildcards"])
+
     def _without_time(self, text: str) -> str:
         """The sentence without a time at its end: "can i mow the lawn | this afternoon"."""
         for pattern in self._builtin_values[False].values():
@@ -298,9 +305,12 @@ class UtteranceResolver:
         words = text.split()
         if len(words) > self.index["longest_wildcard"] + 3:
             return None  # longer than any such sample with its slot full
+        starts = [i for i in range(len(words)) if " ".join(words[:i]) in self._wildcard_prefixes]
         for length in (1, 2, 3):  # the shortest value: the most of the sample matched
-            for i in range(len(words) - length + 1):
+            for i in starts:
                 j = i + length
+                if j > len(words):
+                    continue
                 found = self.index["wildcards"].get(f"{' '.join(words[:i])}|{' '.join(words[j:])}")
                 if not found:
                     continue
