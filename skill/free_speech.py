@@ -37,6 +37,7 @@ OPENING_WORDS = {
 }
 TEXT_SLOT = "text"
 DENIED = "denied_flags"  # request attribute: topics of the red flags the sentence denied
+READ_BY_GRAMMAR = DENIED  # present once the red-flag grammar has judged the request's words
 # Alexa's slot values are one sentence; past this it is noise, and the grammar's work grows
 # with the length. Red flags are still read in the part that is kept.
 MAX_CHARACTERS = 600

@@ -45,6 +45,7 @@ class Flag:
     alone: tuple[Phrase, ...]
     together: tuple[tuple[str, str, int], ...]  # (first list, second list, window)
     order: int = 0  # place in the data: emergencies come first and win
+    when_denied: tuple[str, ...] = ()  # lists that name the flag when denied ("not getting enough air")
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,12 @@ class RedFlagGrammar:
                 if not isinstance(window, int) or window < 1:
                     raise GrammarError(pkey, "the window must be a whole number of words")
                 together.append((pair[0], pair[1], window))
-            flag = Flag(raw["id"], raw["topic"], alone, tuple(together), order=i)
+            when_denied = tuple(self._strings(raw.get("when_denied", []), f"{key}.when_denied"))
+            for name in when_denied:
+                if name not in self.lists:
+                    raise GrammarError(f"{key}.when_denied", f"unknown word list {name}")
+            flag = Flag(raw["id"], raw["topic"], alone, tuple(together), order=i,
+                        when_denied=when_denied)
             self.flags.append(flag)
             for phrase in alone:
                 alone_owner.setdefault(phrase, []).append(flag)
@@ -233,6 +239,17 @@ class RedFlagGrammar:
             for word in phrases.first_words:
                 self._lists_by_first.setdefault(word, []).append(name)
         self.trouble_lists = tuple(self._strings(data.get("trouble_lists", []), "trouble_lists"))
+        self.subjects_alone = tuple(self._strings(data.get("subjects_alone", []), "subjects_alone"))
+        for name in self.subjects_alone:
+            if name not in self.lists:
+                raise GrammarError("subjects_alone", f"unknown word list {name}")
+        self.calm_softens = frozenset(self._strings(data.get("calm_softens", []), "calm_softens"))
+        self.needled_site = PhraseTrie(self._plain(e, "needled_site")
+                                       for e in self._strings(data.get("needled_site", []),
+                                                              "needled_site"))
+        self.calm_context = PhraseTrie(self._plain(e, "calm_context")
+                                       for e in self._strings(data.get("calm_context", []),
+                                                              "calm_context"))
         unknown = [n for n in self.trouble_lists if n not in self.lists]
         if unknown:
             raise GrammarError("trouble_lists", f"unknown word list {unknown[0]}")
@@ -294,10 +311,10 @@ class RedFlagGrammar:
 
     # ------------------------------------------------------------ reading
 
-    def clean(self, text: str) -> tuple[str, ...]:
-        """Tokens with harmless phrases and fillers taken out."""
+    def clean(self, text: str, harmless: bool = True) -> tuple[str, ...]:
+        """Tokens with fillers, and unless `harmless` is false harmless phrases, taken out."""
         tokens = tuple(tokens_of(text, self.spellings))
-        for phrases in (self.harmless, self.fillers):
+        for phrases in ((self.harmless, self.fillers) if harmless else (self.fillers,)):
             keep, i = [], 0
             while i < len(tokens):
                 p = phrases.at(tokens, i)
@@ -359,6 +376,9 @@ class RedFlagGrammar:
                     for pair in self._pairs(tokens, within(first, lo, hi),
                                             within(second, lo, hi), first == second, window):
                         found.append((flag, *pair))
+        site = bool(self.needled_site.find(tokens))
+        if site and self.calm_softens:  # "needled my chest muscles, how long will they be sore"
+            found = [f for f in found if not self._softened(tokens, f)]
         mentions: list[Mention] = []
         asked_about: dict[str, Flag] = {}
         denied_tokens: set[int] = set()
@@ -390,6 +410,9 @@ class RedFlagGrammar:
             if cut is not None:
                 denied_tokens.update(range(cut, e))
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
+        mentions += self._denied_wellness(tokens, clauses, within, denied_tokens, asked_about)
+        mentions += self._subject_alone(tokens, clauses, within, denied_tokens, asked_about,
+                                        {m.start for m in mentions})
         mentions += self._negated_words(tokens, clauses, within, denied_tokens)
         mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions})
         return Reading(tokens, tuple(mentions), tuple(asked_about.values()), hits)
@@ -444,7 +467,6 @@ class RedFlagGrammar:
                 return j
             if token in ("or", "nor") and j - 2 >= lo:
                 # "not sick or feverish": the word before "or" shares the negator
-                between += [token, tokens[j - 1]]
                 j -= 2
                 passed += 1
                 continue
@@ -457,6 +479,57 @@ class RedFlagGrammar:
                 continue
             return None
         return None
+
+    def _softened(self, tokens, found) -> bool:
+        """A pair whose only trouble word is soreness, in a sentence about the needled muscle."""
+        flag, s, e, _ = found
+        if flag.topic != self.flags[0].topic:
+            return False
+        words = set(tokens[s:e])
+        trouble = {w for name in self.trouble_lists for p in self._raw_lists[name] for w in p}
+        return bool(words & self.calm_softens) and not (words & trouble) - self.calm_softens
+
+    def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken
+                       ) -> list[Mention]:
+        """The emergency's subject named with no trouble word: raised unless the sentence is
+        calm about it, the mention is denied, or it is a question about the flag."""
+        if not self.subjects_alone or self.calm_context.find(tokens):
+            return []
+        flag = self.flags[0]
+        by_subject = {first: f for f in self.flags if f.topic == flag.topic
+                      for first, _, _ in f.together}
+        out = []
+        for lo, hi in clauses:
+            for name in self.subjects_alone:
+                for s, e in within(name, lo, hi):
+                    if s in taken or denied_tokens & set(range(s, e)):
+                        continue
+                    if self._hypothetical(tokens, lo, s, e, hi):
+                        continue
+                    cut = self._negated_from(tokens, lo, s, denied_tokens)
+                    if cut is not None or self._reassured_after(tokens, e, hi) is not None:
+                        continue  # denied: the other readings record it
+                    out.append(Mention(by_subject.get(name, flag), s, e, False, s))
+        return out
+
+    def _denied_wellness(self, tokens, clauses, within, denied_tokens, asked_about) -> list[Mention]:
+        """ "I don't feel like I'm getting enough air": a denied good state is the trouble.
+        Also a flag's subject in a question ("should I worry about my lungs") is asked about."""
+        out = []
+        for lo, hi in clauses:
+            for flag in self.flags:
+                for name in flag.when_denied:
+                    for s, e in within(name, lo, hi):
+                        if self._hypothetical(tokens, lo, s, e, hi):
+                            asked_about.setdefault(flag.id, flag)
+                        elif self._negated_from(tokens, lo, s, denied_tokens) is not None:
+                            out.append(Mention(flag, s, e, False, s))
+                if flag.topic == self.flags[0].topic:  # the emergency's subjects
+                    for first, _, _ in flag.together:
+                        for s, e in within(first, lo, hi):
+                            if self._hypothetical(tokens, lo, s, e, hi):
+                                asked_about.setdefault(flag.id, flag)
+        return out
 
     def _hypothetical(self, tokens, lo, start, end, hi) -> bool:
         if any(True for _ in self.hypotheticals.find(tokens, lo, start)):

@@ -36,7 +36,9 @@ def slot_heard(slot: Slot | None) -> bool:
     return bool(slot is not None and slot.value and slot.value.strip())
 
 
-def route(request, content: LocaleContent) -> Route | None:
+def route(request, content: LocaleContent, escalate: bool = True) -> Route | None:
+    """`escalate=False` when the red-flag grammar has already read the words (free speech):
+    it is the one judge of them, and it found a calm sentence about a needled chest muscle."""
     if not isinstance(request, IntentRequest) or request.intent is None:
         return None
     slots = request.intent.slots or {}
@@ -50,7 +52,7 @@ def route(request, content: LocaleContent) -> Route | None:
     if symptom is not None:
         topic = content.by_symptom.get(symptom) or topic
     area = slot_id(slots.get(BODY_AREA_SLOT))
-    if area is not None:
+    if area is not None and escalate:
         implied = (symptom,) if symptom else (topic.symptoms if topic else ())
         for candidate in implied:
             escalated = content.escalation_for(candidate, area)

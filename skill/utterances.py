@@ -233,7 +233,10 @@ class UtteranceResolver:
         excluded = {self.content.topics[t].intent for t in denied}
         if not grammar.names_trouble(reading):
             excluded |= self._emergency_intents  # no trouble named, no emergency by likeness
-        match = (self._intent_for(text, cleaned, excluded) if text
+        # The topic is read from the words with only the fillers out: "a hot bath" is
+        # harmless to the grammar and still a heat question.
+        match = (self._intent_for(text, grammar.clean(text, harmless=False), excluded,
+                                  after_denial=bool(denied)) if text
                  else Match(FALLBACK, "fallback", score=0.0))
         return replace(match, denied=denied) if denied else match
 
@@ -250,28 +253,32 @@ class UtteranceResolver:
             return Match(intent, "exact", slots)
         return None
 
-    def _intent_for(self, text: str, cleaned: tuple[str, ...], excluded: set[str]) -> Match:
+    def _intent_for(self, text: str, cleaned: tuple[str, ...], excluded: set[str],
+                    after_denial: bool = False) -> Match:
         sample = self.sample_match(text)
         if sample is not None:
             return sample
         untimed = self._without_time(text)
         unknown_value = self._unknown_value(text) or (
             self._unknown_value(untimed) if untimed != text else None)
-        if unknown_value is not None:
-            return unknown_value
         words = list(cleaned) or text.split()
         template, found = self._typed_values(" ".join(words))
         evidence, unknown = self._evidence(words, template.split())
         for intent in excluded:
             evidence.pop(intent, None)
         if not evidence:
-            return Match(FALLBACK, "fallback", score=0.0)
+            return unknown_value or Match(FALLBACK, "fallback", score=0.0)
         intent = max(evidence, key=evidence.get)
         score = round(evidence[intent], 2)
         share = evidence[intent] / sum(evidence.values())
+        # What is left of a denial is about recovery for certain: a word we don't know in it
+        # ("no fever, I feel flat and tired") is no sign of a question from elsewhere.
+        unknown = unknown and not after_denial
         if score < EVIDENCE_NEEDED and (unknown or score < EVIDENCE_NEEDED_ALL_KNOWN
                                         or share < SHARE_NEEDED_ALL_KNOWN):
-            return Match(FALLBACK, "fallback", score=score)
+            return unknown_value or Match(FALLBACK, "fallback", score=score)
+        if unknown_value is not None and unknown_value.intent == intent:
+            return unknown_value  # "can i take zyrtec": the sample, with what was heard
         slots = {name: self._fill(t, found[t])
                  for name, t in self.index["intent_slots"].get(intent, {}).items() if t in found}
         return Match(intent, "evidence", slots, score)

@@ -181,9 +181,11 @@ def test_carriers_that_mean_something_are_put_back(language, en):
         opening = OPENING_WORDS[intent["name"]]
         for sample in intent["samples"]:
             carrier = sample.rsplit("{", 1)[0].strip()
-            if not opening:  # a neutral opener must not be what makes a sentence a red flag
-                assert en.red_flags.read(f"{carrier} my breathing today").raised is None, carrier
-                assert en.red_flags.read(f"{carrier} my chest today").raised is None, carrier
+            if not opening:  # a neutral opener changes nothing about a red flag
+                for rest in ("my chest is fine can i go for a walk", "my breathing is shallow",
+                             "how do i stretch my chest muscles", "no fever just tired"):
+                    alone = en.red_flags.read(rest).raised
+                    assert en.red_flags.read(f"{carrier} {rest}").raised == alone, (carrier, rest)
 
 
 def test_time_samples_always_carry_a_slot(language):

@@ -58,6 +58,11 @@ def first_answer(conversation, said):
     "no chest pain but my breathing is really shallow",
     "no chest pain my chest is tight though",
     "i think my lung collapsed",
+    # the chest or breathing named with no trouble word, in a sentence that is not calm
+    "ow ow my chest",
+    "my lungs feel cooked",
+    "what is this pressure in my chest",
+    "i don't feel like i'm getting enough air",  # a denied good state is the trouble
 ])
 def test_red_flags_by_meaning_get_the_emergency_answer_first(conversation, said):
     response, text, topic = first_answer(conversation, said)
@@ -123,6 +128,7 @@ def test_a_question_about_a_red_flag_gets_the_warning_signs(conversation, said):
 
 @pytest.mark.parametrize("said", [
     "my physio said to take a deep breath before the needle went in",
+    "they needled my chest muscles, how long will they be sore",  # calm: the needled muscle
     "the tightness in my chest is gone now, what stretches should i do",
     "i've caught my breath after the stairs, can i have a coffee",
     "can i do my breathing exercises",

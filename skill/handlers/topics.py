@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import timing
 from ..responses import respond
+from ..free_speech import READ_BY_GRAMMAR
 from ..routing import Route, route
 from .base import ContentHandler
 
@@ -21,7 +22,8 @@ class TopicHandler(ContentHandler):
         cache = handler_input.attributes_manager.request_attributes
         if _ROUTE not in cache:
             content = self.content_for(handler_input)
-            cache[_ROUTE] = content and route(handler_input.request_envelope.request, content)
+            cache[_ROUTE] = content and route(handler_input.request_envelope.request, content,
+                                              escalate=READ_BY_GRAMMAR not in cache)
         found = cache[_ROUTE]
         if found and (found.topic.urgency != "routine") == self.urgent:
             return found
