@@ -51,10 +51,10 @@ class Conversation:
     def __init__(self, handler: Callable[[dict, object], dict], content: LocaleContent,
                  locale: str = DEFAULT_LOCALE, user_id: str | None = None,
                  resolver: UtteranceResolver | None = None, now: datetime | None = None,
-                 zone: tzinfo = timezone.utc):
+                 zone: tzinfo = timezone.utc, screen: bool = False):
         self.handler = handler
         self.zone = zone  # the device's, for "yesterday" and "on Monday"
-        self.session = LocalSession(locale=locale, user_id=user_id, now=now)
+        self.session = LocalSession(locale=locale, user_id=user_id, now=now, screen=screen)
         # An unsupported locale still needs the words understood, to answer that
         # we can't help in that locale; the default model does that.
         self.resolver = resolver or UtteranceResolver.for_locale(content)

@@ -11,6 +11,12 @@ from datetime import datetime, timezone
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 API_ENDPOINT = "https://api.amazonalexa.com"
+# What an Echo Show 8 reports: APL, and its screen in the context's Viewport.
+APL_INTERFACES = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
+SHOW_VIEWPORT = {"experiences": [{"canRotate": False, "canResize": False}], "mode": "HUB",
+                 "shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 213,
+                 "currentPixelWidth": 1280, "currentPixelHeight": 800,
+                 "touch": ["SINGLE"], "keyboard": []}
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -23,8 +29,10 @@ class LocalSession:
     """One Alexa session: ids, attributes carried between turns, new/ended state."""
 
     def __init__(self, locale: str = "en-US", user_id: str | None = None,
-                 skill_id: str = LOCAL_SKILL_ID, now: datetime | None = None):
+                 skill_id: str = LOCAL_SKILL_ID, now: datetime | None = None,
+                 screen: bool = False):
         self.locale = locale
+        self.screen = screen  # a device with a screen (APL), else a voice-only Echo
         self.skill_id = skill_id
         self.now = now  # a fixed moment for every request, else the real clock
         self.api_endpoint = API_ENDPOINT
@@ -43,17 +51,21 @@ class LocalSession:
                    "locale": self.locale, **request}
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
-        return {
+        envelope = {
             "version": "1.0",
             "session": {"new": self.new, "sessionId": self.session_id, "application": application,
                         "user": user, "attributes": dict(self.attributes)},
             "context": {"System": {"application": application, "user": user,
                                    "device": {"deviceId": "amzn1.ask.device.local",
-                                              "supportedInterfaces": {}},
+                                              "supportedInterfaces": dict(
+                                                  APL_INTERFACES if self.screen else {})},
                                    "apiEndpoint": self.api_endpoint,
                                    "apiAccessToken": "local-api-access-token"}},
             "request": request,
         }
+        if self.screen:
+            envelope["context"]["Viewport"] = dict(SHOW_VIEWPORT)
+        return envelope
 
     def launch(self) -> dict:
         return self.envelope({"type": "LaunchRequest"})

@@ -2,7 +2,8 @@
 
 Rules kept here so no handler can forget them: a response stays open exactly
 when it asks a question (a Dialog directive always asks one); every answer has a card;
-one yes/no question at most per turn; the last answer, the one pending offer ("want to
+one yes/no question at most per turn; a device with a screen also shows every answer
+(skill/screens.py); the last answer, the one pending offer ("want to
 hear more?") and the answer "tell me more" expands live in session attributes for Repeat,
 Yes and More.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
@@ -68,7 +70,10 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     last = {
         "speech": speech, "reprompt": reprompt, "title": answer.card_title,
         "text": answer.card_text, "topic": topic, "variant": variant,
+        "source": list(answer.source),  # the screen's source line
     }
+    if topic is not None and content.topics[topic].urgency == "emergency":
+        last["emergency"] = content.emergency_number  # the screen shows the number spoken
     if permissions:
         last["permissions"] = permissions
     if offer is not None and asks and elicit is None:
@@ -143,7 +148,18 @@ def replay(handler_input, last: dict) -> Response:
         builder.set_should_end_session(False)
     else:
         builder.set_should_end_session(not last["speech"].rstrip().endswith("?"))
+    if _has_screen(handler_input):
+        from .screens import render_directive  # APL models load only for a screen
+
+        builder.add_directive(render_directive(last))
     return builder.response
+
+
+def _has_screen(handler_input) -> bool:
+    try:
+        return get_supported_interfaces(handler_input).alexa_presentation_apl is not None
+    except AttributeError:  # no device in the request (not from an Echo): nothing to show
+        return False
 
 
 def restore(handler_input, last: dict) -> None:

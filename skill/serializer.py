@@ -23,6 +23,12 @@ from ask_sdk_core.serialize import DefaultSerializer
 _LEAVES = (str, int, float, bool, bytes)
 
 
+class JsonReady(dict):
+    """Data that is already what JSON needs (an APL document loaded from content, its data
+    sources): serialised as it is, without a walk over every node of it. Never mutate one
+    after serialising: the response shares it."""
+
+
 class FastSerializer(DefaultSerializer):
     _slow_datetime = DefaultSerializer._DefaultSerializer__deserialize_datetime
     _slow_load_class = DefaultSerializer._DefaultSerializer__load_class_from_name
@@ -43,7 +49,7 @@ class FastSerializer(DefaultSerializer):
 
     def serialize(self, obj):
         """What DefaultSerializer.serialize returns, for the types the SDK's models use."""
-        if obj is None or isinstance(obj, _LEAVES):
+        if obj is None or isinstance(obj, _LEAVES) or type(obj) is JsonReady:
             return obj
         if isinstance(obj, dict):
             return {key: self.serialize(value) for key, value in obj.items()}

@@ -73,6 +73,13 @@ def free_speech(text: str) -> dict:
                                           "confirmationStatus": "NONE"}}}}
 
 
+def on_a_screen(event: dict) -> dict:
+    """The same request from an Echo Show: it renders APL."""
+    event["context"]["System"]["device"]["supportedInterfaces"] = {
+        "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
+    return event
+
+
 FREE_SPEECH_EMERGENCY = free_speech("feels like somebody is sitting on my chest")
 FREE_SPEECH_DENIAL = free_speech("my breathing is fine can i take advil")
 
@@ -85,7 +92,8 @@ def _snapshot(folder: Path) -> dict[str, int]:
 def bundle_run(unpacked_bundle, plain_python, tmp_path_factory):
     events = [envelope(LAUNCH), envelope(EMERGENCY, new=False),
               envelope(LAUNCH, application_id=OTHER_SKILL_ID),
-              envelope(FREE_SPEECH_EMERGENCY), envelope(FREE_SPEECH_DENIAL)]
+              envelope(FREE_SPEECH_EMERGENCY), envelope(FREE_SPEECH_DENIAL),
+              on_a_screen(envelope(EMERGENCY))]
     events_path = tmp_path_factory.mktemp("events") / "events.json"
     events_path.write_text(json.dumps(events))
     before = _snapshot(unpacked_bundle)
@@ -131,6 +139,16 @@ def test_bundle_answers_the_emergency_intent_with_the_number_first(bundle_run):
     assert number in first_sentence, text
     assert response["shouldEndSession"] is True  # asks nothing back
     assert response["card"].get("content") or response["card"].get("text")  # also on a card
+
+
+def test_bundle_shows_the_emergency_screen_on_a_device_with_one(bundle_run):
+    _, voice_only = _speech(bundle_run["results"][1])
+    _, shown = _speech(bundle_run["results"][5])
+    assert not voice_only.get("directives")
+    (render,) = shown["directives"]
+    assert render["type"] == "Alexa.Presentation.APL.RenderDocument"
+    assert render["document"]["version"] == "2023.3"  # from the bundle's content/apl JSON
+    assert render["datasources"]["emergency"]["headline"] == "Call 911 now"
 
 
 def test_bundle_refuses_requests_for_another_skill(bundle_run):
