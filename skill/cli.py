@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from .speech import to_plain
 
@@ -72,7 +73,7 @@ def _skill(args):
                                   api_client=api))
     locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
     conversation = Conversation(handler, locale_content, locale=args.locale, user_id=args.user,
-                                now=args.now, zone=zone or timezone.utc)
+                                now=args.now, zone=zone or timezone.utc, screen=args.screen)
     conversation.api = api  # Alexa's voice permission question, played locally, can grant it
     return conversation
 
@@ -106,14 +107,39 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _speaker(args):
+    """--speak: each answer through espeak-ng, played, or written where there is no sound device."""
+    if not args.speak:
+        return lambda response: None
+    from .voice import Speaker, VoiceUnavailable
+
+    try:
+        speaker = Speaker(args.locale, args.speak_dir)
+    except VoiceUnavailable as exc:
+        sys.exit(f"aftercare: --speak: {exc}")
+    if speaker.player is None:
+        print(f"No sound device here: each answer is written as a WAV to {speaker.folder}",
+              file=sys.stderr)
+
+    def speak(response: dict) -> None:
+        ssml = ((response.get("response") or {}).get("outputSpeech") or {}).get("ssml")
+        wav = speaker.say(ssml) if ssml else None
+        if wav is not None and speaker.player is None:
+            print(f"(spoken into {wav})", file=sys.stderr)
+    return speak
+
+
 def cmd_chat(args) -> int:
     conversation = _skill(args)
     style = _style(args)
+    speak = _speaker(args)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Talking to needling aftercare. Type a question; Ctrl-D or 'stop' to quit.",
               file=sys.stderr)
-        print(render(conversation.say("open needling aftercare"), style))
+        response = conversation.say("open needling aftercare")
+        print(render(response, style))
+        speak(response)
     while True:
         try:
             line = input("you> " if interactive else "")
@@ -122,7 +148,9 @@ def cmd_chat(args) -> int:
         except KeyboardInterrupt:
             print(file=sys.stderr)
             break
-        print(render(conversation.say(line), style), flush=True)
+        response = conversation.say(line)
+        print(render(response, style), flush=True)
+        speak(response)
         if interactive and not conversation.session.open:
             break
     return 0
@@ -138,6 +166,8 @@ def _add_output_flags(parser, ssml: bool) -> None:
                         "(default: the offset of --now, else this machine's zone)")
     parser.add_argument("--no-reminder-permission", action="store_true",
                         help="act as if reminders were not allowed in the Alexa app")
+    parser.add_argument("--screen", action="store_true",
+                        help="act as a device with a screen (Echo Show): answers carry APL")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true", help="print the whole response JSON")
     if ssml:
@@ -158,7 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="hold a conversation; reads lines from stdin when piped")
     _add_output_flags(chat, ssml=True)
+    chat.add_argument("--speak", action="store_true", help="speak each answer with espeak-ng; "
+                      "without a sound device, write each as a WAV and say where")
+    chat.add_argument("--speak-dir", type=Path, help="where --speak writes its WAVs "
+                      "(default: a new folder under the system's temporary folder)")
     chat.set_defaults(func=cmd_chat)
+
+    preview = sub.add_parser("preview", help="speak every answer into WAVs with a report "
+                             "for clinical review (espeak-ng, sox)")
+    preview.add_argument("--out", type=Path, required=True, help="folder for the WAVs, "
+                         "report.md and report.csv")
+    preview.add_argument("--locale", default="en-US", help="content locale (default en-US)")
+    preview.set_defaults(func=_preview)
 
     from .serve import add_serve_arguments, serve_command  # stdlib only: --help stays instant
 
@@ -176,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_sync_models_arguments(sync)
     sync.set_defaults(func=bundle.run_sync_models)
     return parser
+
+
+def _preview(args) -> int:
+    from .preview import command
+
+    return command(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,9 +49,11 @@ def session():
 
 def pytest_terminal_summary(terminalreporter):
     """Recognition figures survive `-q`: the closing notes quote them."""
-    from .test_heldout_routing import FIGURES
+    from . import test_heldout_routing, test_preview, test_screens
 
-    if FIGURES:
-        terminalreporter.section("recognition figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
+    for title, module in (("recognition figures", test_heldout_routing),
+                          ("screen figures", test_screens), ("audio preview figures", test_preview)):
+        if module.FIGURES:
+            terminalreporter.section(title)
+            for line in module.FIGURES:
+                terminalreporter.write_line(line)
