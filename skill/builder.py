@@ -1,15 +1,16 @@
 """The one place that assembles the skill. Lambda, the web service and the CLI all call this."""
 from __future__ import annotations
 
-import json
-
+import copy
+import logging
+import traceback
 from typing import Mapping
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from .content import LocaleContent, get_content
+from .content import DEFAULT_LOCALE, LocaleContent, get_content
 from .handlers.conversation import (ForgetHandler, LaunchHandler, NoHandler,
                                     PermissionResponseHandler, PhraseHandler, RepeatHandler,
                                     SessionEndedHandler, SessionTimeHandler, YesMoreHandler)
@@ -18,7 +19,11 @@ from .handlers.errors import CatchAllExceptionHandler
 from .handlers.safety import SafetyHandler, UnsupportedLocaleHandler
 from .handlers.topics import TopicHandler
 from .interceptors import LogLatency, StartTimer
+from .request_limits import MAX_EVENT_DEPTH, depth_within, limit_event
 from .serializer import FastSerializer
+from .speech import to_ssml
+
+log = logging.getLogger(__name__)
 
 
 def build_skill_builder(skill_id: str | None = None, persistence_adapter=None, api_client=None,
@@ -27,6 +32,7 @@ def build_skill_builder(skill_id: str | None = None, persistence_adapter=None, a
     content = get_content() if content is None else content
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)
     builder.skill_id = skill_id
+    builder.aftercare_content = content  # for lambda_handler_for's last-resort answer
     # Order is priority: the SDK asks each handler in turn. Safety comes before
     # any topic so a red flag is never answered as an ordinary question.
     for handler in (
@@ -52,20 +58,99 @@ def build_skill_builder(skill_id: str | None = None, persistence_adapter=None, a
     return builder
 
 
-def create_skill(builder: CustomSkillBuilder) -> CustomSkill:
-    """The skill, once per process, with the faster serializer (skill/serializer.py)."""
-    skill = builder.create()
+def create_skill(builder: CustomSkillBuilder,
+                 content: Mapping[str, LocaleContent] | None = None) -> "NeverSilentSkill":
+    """The skill, once per process, with the faster serializer (skill/serializer.py), and
+    an invoke() that never raises."""
+    skill = NeverSilentSkill(builder.skill_configuration, content or _content_of(builder))
     skill.serializer = FastSerializer()
     return skill
 
 
-def lambda_handler_for(builder: CustomSkillBuilder):
+def apology_response(content: LocaleContent) -> dict:
+    """The calm apology, with the emergency line, as a complete response envelope: what
+    Alexa hears when a request cannot be answered at all. Built from content up front, so
+    giving it cannot fail."""
+    answer = content.phrase("error")
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": to_ssml(answer.speech)},
+            "card": {"type": "Simple", "title": answer.card_title, "content": answer.card_text},
+            "shouldEndSession": True,
+        },
+    }
+
+
+def _where(error: BaseException) -> str:
+    # Type and place only: an exception's message may quote what the user said.
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    return " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
+def _content_of(builder) -> Mapping[str, LocaleContent]:
+    return getattr(builder, "aftercare_content", None) or get_content(check_patterns=False)
+
+
+class NeverSilentSkill(CustomSkill):
+    """A CustomSkill whose invoke() never raises: any failure is answered with the apology.
+
+    The Lambda handler and the web service both answer through it, so a fault in a handler,
+    in the error handler itself, or in the SDK's own checks is heard as "Sorry, something
+    went wrong ... if you have chest pain, call ..." and not as silence or an HTTP 500.
+    """
+
+    def __init__(self, skill_configuration, content: Mapping[str, LocaleContent]):
+        super().__init__(skill_configuration=skill_configuration)
+        self._apologies = {locale: apology_response(c) for locale, c in content.items()}
+        self._fallback = self._apologies.get(DEFAULT_LOCALE) or next(iter(self._apologies.values()))
+
+    def apology(self, event) -> dict:
+        """The apology in the request's language when it names one we speak."""
+        if isinstance(event, RequestEnvelope):
+            locale = getattr(event.request, "locale", None)
+        else:
+            request = event.get("request") if isinstance(event, dict) else None
+            locale = request.get("locale") if isinstance(request, dict) else None
+        answer = self._apologies.get(locale, self._fallback) if isinstance(locale, str) else self._fallback
+        return copy.deepcopy(answer)  # the caller owns what it gets
+
+    def invoke(self, request_envelope, context=None):
+        try:
+            return super().invoke(request_envelope=request_envelope, context=context)
+        except Exception as error:  # noqa: BLE001 - the point of this class
+            log.error("answered with the apology after %s at %s", type(error).__name__, _where(error))
+            return self.apology(request_envelope)
+
+
+def lambda_handler_for(builder: CustomSkillBuilder, content: Mapping[str, LocaleContent] | None = None):
     """`handler(event, context) -> dict`, as the SDK's `builder.lambda_handler()` but
-    building the skill once per process instead of once per request."""
-    skill = create_skill(builder)
+    building the skill once per process instead of once per request.
+
+    It never raises and always returns a valid response: Alexa answers an exception, or a
+    malformed response, with "there was a problem with the requested skill's response",
+    which to someone asking about chest pain says nothing at all. Whatever cannot be
+    answered (an envelope the SDK cannot read, a missing context or session, a fault in
+    the error handler itself) gets the apology with the emergency line instead.
+    """
+    skill = create_skill(builder, content)
     serializer = skill.serializer
 
-    def handler(event, context):
-        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-        return serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+    def handler(event, context=None):
+        try:
+            if not isinstance(event, dict) or not depth_within(event, MAX_EVENT_DEPTH):
+                log.warning("answered with the apology: the event is not a request envelope")
+                return skill.apology(event)
+            envelope = serializer.deserialize_parsed(limit_event(event), RequestEnvelope)
+            if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+                log.warning("answered with the apology: the event is not a request envelope")
+                return skill.apology(event)
+            response = serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+            if not isinstance(response, dict) or not isinstance(response.get("response"), dict):
+                log.error("answered with the apology: the skill gave no response")
+                return skill.apology(event)
+            return response
+        except Exception as error:  # noqa: BLE001 - the point of this function
+            log.error("answered with the apology after %s at %s", type(error).__name__, _where(error))
+            return skill.apology(event)
     return handler

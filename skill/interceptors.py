@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
@@ -9,12 +10,21 @@ from ask_sdk_model import IntentRequest
 
 log = logging.getLogger("skill.requests")
 _STARTED = "_started"
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,100}\Z")
+
+
+def safe_label(name: object) -> str:
+    """A name from the request, fit for one log line: the web service takes any JSON, so a
+    newline in an intent name would otherwise forge a log line."""
+    if isinstance(name, str) and _PLAIN_NAME.match(name):
+        return name
+    return ascii(name if not isinstance(name, str) else name[:100])
 
 
 def request_label(request) -> str:
     if isinstance(request, IntentRequest) and request.intent is not None:
-        return request.intent.name
-    return getattr(request, "object_type", None) or type(request).__name__
+        return safe_label(request.intent.name)
+    return safe_label(getattr(request, "object_type", None) or type(request).__name__)
 
 
 class StartTimer(AbstractRequestInterceptor):

@@ -146,12 +146,14 @@ def _broken_builder(skill_id):
     return builder
 
 
-def test_a_skill_bug_is_a_json_500_without_traceback(config, clock, requests_, caplog):
+def test_a_skill_bug_is_answered_with_the_apology_not_a_500(config, clock, requests_, caplog):
     client = create_app(config, builder_factory=_broken_builder, clock=clock).test_client()
     with caplog.at_level(logging.ERROR):
         response = post(client, requests_.wire())
-    assert_clean_error(response, 500)
-    assert "unhandled KeyError" in caplog.text and "amzn1.ask.account" not in caplog.text
+    assert_spoken(response)  # Alexa hears the apology, not "the skill did not respond"
+    ssml = response.get_json()["response"]["outputSpeech"]["ssml"]
+    assert "something went wrong" in ssml and "nine one one" in ssml, ssml
+    assert "KeyError" in caplog.text and "amzn1.ask.account" not in caplog.text
     assert_clean_error(post(client, requests_.wire(body=b"junk")), 400)  # still serving
 
 
