@@ -24,6 +24,7 @@ from flask_ask_sdk.skill_adapter import (  # noqa: E402
     VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
 
 from .builder import create_skill
+from .request_limits import MAX_EVENT_DEPTH, depth_within, limit_event
 from .serve import ConfigurationError, WebServiceConfig
 
 log = logging.getLogger(__name__)
@@ -54,18 +55,33 @@ def _default_builder(skill_id: str | None):
                                api_client=LazyApiClient())
 
 
+# Caps on the fields the checks read, far above anything Alexa sends: the checks that
+# follow cost time in proportion to what they are given.
+MAX_ID_CHARS = 512
+MAX_SHORT_CHARS = 128
+
+
+def _short(value: object, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
 def _looks_like_envelope(payload: object) -> bool:
-    """The fields every Alexa request carries and the verifiers rely on."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("version"), str):
+    """The fields every Alexa request carries and the verifiers rely on, within size caps."""
+    if not isinstance(payload, dict) or not _short(payload.get("version"), MAX_SHORT_CHARS):
+        return False
+    if not depth_within(payload, MAX_EVENT_DEPTH):
         return False
     req = payload.get("request")
-    if not isinstance(req, dict) or not all(
-            isinstance(req.get(k), str) for k in ("type", "requestId", "timestamp")):
+    if not isinstance(req, dict) or not _short(req.get("type"), MAX_SHORT_CHARS) \
+            or not _short(req.get("requestId"), MAX_ID_CHARS) \
+            or not verification.is_instant(req.get("timestamp")):
+        return False
+    if "locale" in req and not _short(req["locale"], MAX_SHORT_CHARS):
         return False
     node = payload
     for key in ("context", "System", "application"):
         node = node.get(key) if isinstance(node, dict) else None
-    return isinstance(node, dict) and isinstance(node.get("applicationId"), str)
+    return isinstance(node, dict) and _short(node.get("applicationId"), MAX_ID_CHARS)
 
 
 class _CheckedEnvelopes(Serializer):
@@ -77,22 +93,35 @@ class _CheckedEnvelopes(Serializer):
     parsing it a second time. One slot per thread, emptied on use and after each request.
     """
 
-    def __init__(self, serializer):
+    def __init__(self, serializer, verifiers=()):
         self._serializer = serializer
+        self._verifiers = list(verifiers)
         self._slot = threading.local()
 
-    def check(self, raw: bytes) -> None:
+    def check(self, raw: bytes, headers=None) -> None:
+        """Cheap checks first, then the verifiers on the raw JSON, then the SDK's parsing:
+        a request that is not Alexa's costs no deep parse (nor a date parser's worst case)."""
         try:
             text = raw.decode("utf-8")
             payload = json.loads(text)
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise BadRequest("The body is not JSON.") from None
+        if isinstance(payload, dict):
+            payload = limit_event(payload)  # junk attributes dropped before anything reads them
         if not _looks_like_envelope(payload):
             raise BadRequest("The body is not an Alexa request envelope.")
+        for verifier in self._verifiers:
+            try:
+                verifier.verify(headers=headers or {}, serialized_request_env=text,
+                                deserialized_request_env=payload)
+            except verification.VerificationException as refusal:
+                log.warning("Request verification failed: %s", refusal)
+                raise BadRequest("Incoming request failed verification") from None
         try:
             parsed = getattr(self._serializer, "deserialize_parsed", None)
             envelope = (parsed(payload, RequestEnvelope) if parsed else
-                        self._serializer.deserialize(payload=text, obj_type=RequestEnvelope))
+                        self._serializer.deserialize(payload=json.dumps(payload),
+                                                     obj_type=RequestEnvelope))
         except Exception as error:  # any failure here is a malformed envelope, not a fault
             log.info("refused an envelope the SDK cannot read (%s)", type(error).__name__)
             raise BadRequest("The body is not an Alexa request envelope.") from None
@@ -151,7 +180,8 @@ def create_app(config: WebServiceConfig | None = None, *,
     """
     config = WebServiceConfig.from_env() if config is None else config
     config.check()
-    skill = create_skill((builder_factory or _default_builder)(config.skill_id))
+    builder = (builder_factory or _default_builder)(config.skill_id)
+    skill = create_skill(builder)
     if skill.skill_id != config.skill_id:
         raise ConfigurationError("the skill builder did not take the configured skill id")
 
@@ -185,12 +215,21 @@ def create_app(config: WebServiceConfig | None = None, *,
     })
     if not any(isinstance(f, _QuietVerificationFailures) for f in app.logger.filters):
         app.logger.addFilter(_QuietVerificationFailures())  # one logger per process
-    envelopes = skill.serializer = _CheckedEnvelopes(skill.serializer)
+    # The verifiers run in _CheckedEnvelopes.check, on the raw JSON before the SDK parses
+    # it; the adapter then has none left to run.
+    envelopes = skill.serializer = _CheckedEnvelopes(skill.serializer, verifiers)
     adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "any-skill",
-                           verifiers=verifiers, app=app)
+                           verifiers=[], app=app)
 
     def alexa():
-        envelopes.check(request.get_data(cache=True))
+        try:
+            body = request.get_data(cache=True)
+        except HTTPException:
+            raise
+        except Exception as error:  # noqa: BLE001 - a bad chunk size, a body cut short
+            log.warning("refused a body that could not be read: %s", type(error).__name__)
+            raise BadRequest("The body could not be read.") from None
+        envelopes.check(body, request.headers)
         try:
             return adapter.dispatch_request()
         finally:

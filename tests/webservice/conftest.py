@@ -13,8 +13,9 @@ from .pki import LocalPki
 
 # Short enough that the slow-chain case costs a fraction of a second.
 FETCH_TIMEOUT = 0.3
-# Amazon's real signing chain, in shared/ beside the repository (valid 2023-03-16 to 2023-12-23).
-AMAZON_CHAIN = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "echo-api-cert-12.pem"
+# Amazon's real, public signing chain (valid 2023-03-16 to 2023-12-23), kept in the repository so
+# a fresh clone tests with nothing beside it.
+AMAZON_CHAIN = Path(__file__).resolve().parents[1] / "fixtures" / "echo-api-cert-12.pem"
 
 
 class FakeClock:

@@ -103,3 +103,23 @@ def test_serve_answers_verifies_and_survives_bad_input(server, requests_):
     log = "".join(server.lines)
     assert "does not match the body" in log and "Traceback" not in log
     assert "amzn1.ask.account" not in log
+
+
+def _raw(port, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(data)
+        conn.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    return reply
+
+
+def test_a_bad_chunk_size_is_a_400_not_a_500(server):
+    head = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+    for body in (b"zz\r\n{}\r\n0\r\n\r\n", b"-5\r\n{}\r\n0\r\n\r\n", b"2\r\n{}XX0\r\n\r\n"):
+        reply = _raw(server.port, head + body)
+        status = int(reply.split(b" ", 2)[1])
+        assert status == 400, reply[:200]
+    assert server.proc.poll() is None
