@@ -11,8 +11,15 @@ from skill.conversation_driver import Conversation
 from skill.envelopes import LocalSession
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-ARTICLE = SHARED / "seed" / "what-to-do-after-dry-needling.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# What the tests need of the source article, kept here so a fresh clone needs nothing beside it.
+ARTICLE_SECTIONS = FIXTURES / "article_sections.txt"
+ARTICLE_RUNS = FIXTURES / "article_8_word_runs.txt"
+
+
+def fixture_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
 
 
 @pytest.fixture(scope="session")
