@@ -8,9 +8,12 @@ Two jobs for the `aftercare` CLI and for `deploy/hooks/build.sh` (which `ask dep
                                  model has one source of truth
 
 What goes in is read from the code: the skill modules the handler's imports reach, and the
-declared dependencies those modules import, with theirs. They are copied from the distributions
-installed in the running environment (the ones the tests ran against), so a build needs no
-network and no wheel cache.
+declared dependencies those modules import, with theirs, at the versions installed here (the
+ones the tests ran against). The bundle is built for the Lambda runtime, whatever Python runs
+the build: pip fetches those exact versions as wheels for the runtime's Python and platform
+(`--python-version`, `--platform`, `--only-binary=:all:`), and the bytecode is compiled by
+that Python when it is on PATH (python3.13 for the python3.13 runtime; without it the bundle
+carries sources only and Lambda compiles them at cold start).
 """
 from __future__ import annotations
 
@@ -18,11 +21,13 @@ from __future__ import annotations
 # this module to set up its parsers, and `aftercare --help` should stay instant.
 import argparse
 import ast
+import functools
 import importlib.util
 import json
 import marshal
 import platform
 import re
+import shutil
 import stat
 import sys
 from dataclasses import dataclass
@@ -40,9 +45,11 @@ PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 # Install bookkeeping for this machine; in the bundle it would describe files that are not there.
 _INSTALL_RECORDS = frozenset({"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"})
 _BINARY_SUFFIXES = (".so", ".pyd", ".dylib")
-# Lambda's runtimes and the newest glibc each one has: python3.11 runs on Amazon Linux 2,
-# python3.12 on Amazon Linux 2023. A compiled module needing a newer glibc would not load.
-LAMBDA_GLIBC = {"python3.11": (2, 26), "python3.12": (2, 34)}
+# Lambda's runtimes and the newest glibc each one has: python3.11 runs on Amazon Linux 2 (past
+# its end of life), python3.12 and python3.13 on Amazon Linux 2023. A compiled module needing a
+# newer glibc would not load.
+LAMBDA_GLIBC = {"python3.11": (2, 26), "python3.12": (2, 34), "python3.13": (2, 34)}
+DEFAULT_RUNTIME = "python3.13"
 _LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 # A fixed timestamp makes two builds of the same tree byte-identical.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -63,29 +70,105 @@ class Target:
 
     @classmethod
     def of_this_interpreter(cls) -> "Target":
-        runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
-        machine = platform.machine().lower()
-        return cls(runtime, "arm64" if machine in {"aarch64", "arm64"} else machine)
+        return cls(f"python{sys.version_info.major}.{sys.version_info.minor}", _this_machine())
+
+    @classmethod
+    def declared(cls, ask_resources: "Path | None" = None) -> "Target":
+        """The runtime and architecture deploy/ask-resources.json deploys (python3.13 on
+        x86_64 when it names none)."""
+        path = ask_resources or ASK_RESOURCES
+        runtimes = declared_runtimes(path)
+        if len(runtimes) > 1:
+            raise BundleError(f"deploy/ask-resources.json names several runtimes: "
+                              f"{', '.join(sorted(runtimes))}")
+        architectures = {
+            p.get("skillInfrastructure", {}).get("userConfig", {}).get("cfn", {})
+             .get("parameters", {}).get("LambdaArchitecture") or "x86_64"
+            for p in (json.loads(path.read_text(encoding="utf-8")).get("profiles", {}).values()
+                      if path.is_file() else ())}
+        if len(architectures) > 1:
+            raise BundleError("deploy/ask-resources.json names several architectures")
+        return cls(runtimes.pop() if runtimes else DEFAULT_RUNTIME,
+                   architectures.pop() if architectures else "x86_64")
 
     @property
     def wheel_arch(self) -> str:
         return "aarch64" if self.architecture == "arm64" else self.architecture
 
+    @property
+    def python_version(self) -> str:
+        return self.runtime.removeprefix("python")
+
+    @property
+    def cache_tag(self) -> str:
+        return "cpython-" + self.python_version.replace(".", "")
+
+    @property
+    def platform_tags(self) -> list[str]:
+        """Every manylinux tag the runtime loads, newest first (pip takes them as given)."""
+        major, newest = LAMBDA_GLIBC[self.runtime]
+        tags = [f"manylinux_{major}_{minor}_{self.wheel_arch}" for minor in range(newest, 4, -1)]
+        return tags + [f"{legacy}_{self.wheel_arch}" for legacy in _LEGACY_MANYLINUX]
+
+    def interpreter(self) -> str | None:
+        """This runtime's Python on this machine, to compile the bytecode with."""
+        if self.runtime == Target.of_this_interpreter().runtime:
+            return sys.executable
+        return _find_python(self.python_version)
+
     def check(self) -> None:
         if self.runtime not in LAMBDA_GLIBC:
-            supported = " or ".join(sorted(LAMBDA_GLIBC))
-            raise BundleError(f"this is {self.runtime}; build with {supported}, the Python the "
-                              "Lambda function runs, so the compiled bytecode is used there")
+            supported = ", ".join(sorted(LAMBDA_GLIBC))
+            raise BundleError(f"{self.runtime} is not a Lambda runtime this bundle supports "
+                              f"({supported})")
+        if self.architecture not in ("x86_64", "arm64"):
+            raise BundleError(f"Lambda has no {self.architecture} architecture (x86_64 or arm64)")
+
+
+@functools.cache
+def _find_python(version: str) -> str | None:
+    """The path of a working Python `version` here: on PATH, else one pyenv installed (its
+    shims answer only for the versions pyenv has selected)."""
+    import glob
+    import os
+    import subprocess
+
+    pyenv = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    candidates = [shutil.which(f"python{version}"),
+                  *sorted(glob.glob(os.path.join(pyenv, "versions", f"{version}*", "bin",
+                                                 f"python{version}")), reverse=True)]
+    probe = "import sys; print(sys.version_info[0], sys.version_info[1], sys.executable)"
+    for candidate in filter(None, candidates):
+        try:
+            done = subprocess.run([candidate, "-I", "-S", "-c", probe], capture_output=True,
+                                  text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        fields = done.stdout.split(maxsplit=2)
+        if done.returncode == 0 and len(fields) == 3 and ".".join(fields[:2]) == version:
+            return fields[2].strip()
+    return None
+
+
+def _this_machine() -> str:
+    machine = platform.machine().lower()
+    return "arm64" if machine in {"aarch64", "arm64"} else machine
 
 
 # ---------------------------------------------------------------- what goes in
 
+# Extras the Lambda function may use: the DynamoDB store, when a clinic turns memory on.
+LAMBDA_EXTRAS = ("dynamodb",)
+
+
 def project_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list[str]:
-    """The project's declared dependencies, without any extra."""
+    """The project's declared dependencies, with the extras the Lambda function may use."""
     import tomllib
 
     with pyproject.open("rb") as fh:
-        return list(tomllib.load(fh)["project"]["dependencies"])
+        project = tomllib.load(fh)["project"]
+    extras = project.get("optional-dependencies", {})
+    return [*project["dependencies"], *(r for name in LAMBDA_EXTRAS for r in extras.get(name, ()))]
 
 
 def _packaging():
@@ -289,19 +372,60 @@ def _content_dir() -> Path:
     return default_content_dir()
 
 
+def _pins(dists: Iterable[importlib.metadata.Distribution]) -> tuple[str, ...]:
+    return tuple(sorted(f"{d.metadata['Name']}=={d.version}" for d in dists))
+
+
+@functools.cache
+def fetch_for_target(pins: tuple[str, ...], target: Target) -> Path:
+    """A folder holding exactly `pins`, as wheels built for the Lambda target (once per
+    process: the pip run takes seconds, and the tests build several bundles)."""
+    import atexit
+    import subprocess
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="aftercare-lambda-deps-"))
+    atexit.register(shutil.rmtree, folder, True)
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--no-deps", "--no-compile", "--no-warn-script-location", "--target", str(folder),
+               "--only-binary=:all:", "--implementation", "cp",
+               "--python-version", target.python_version,
+               *(option for tag in target.platform_tags for option in ("--platform", tag)),
+               *pins]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-3:])
+        raise BundleError(f"pip could not fetch the dependencies for Lambda {target.runtime} "
+                          f"on {target.architecture}: {tail}")
+    return folder
+
+
+def _folder_files(folder: Path) -> dict[str, Path]:
+    """What pip installed into `folder`, as zip names, without its own bookkeeping."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if not path.is_file() or parts[0] == "bin" or "__pycache__" in parts or path.suffix == ".pyc":
+            continue
+        if parts[0].endswith(".dist-info") and parts[-1] in _INSTALL_RECORDS:
+            continue
+        files[PurePosixPath(*parts).as_posix()] = path
+    return files
+
+
 def plan_bundle(content_dir: Path | None = None, target: Target | None = None) -> dict[str, Path]:
     """Every file of the bundle: its name in the zip -> where it comes from."""
-    target = target or Target.of_this_interpreter()
+    target = target or Target.declared()
+    target.check()
     content_dir = Path(content_dir) if content_dir else _content_dir()
     if not content_dir.is_dir():
         raise BundleError(f"no content folder at {content_dir}")
-    plan = {}
-    for dist in runtime_distributions(lambda_requirements()):
-        files = _distribution_files(dist, target)
-        clash = sorted(n for n in files if n.split("/")[0] in {"skill", "content"})
-        if clash:  # the zip root is shared; the skill must not shadow a dependency or vice versa
-            raise BundleError(f"{dist.metadata['Name']} installs {clash[0]}, which the skill owns")
-        plan.update(files)
+    dependencies = _folder_files(fetch_for_target(
+        _pins(runtime_distributions(lambda_requirements())), target))
+    clash = sorted(n for n in dependencies if n.split("/")[0] in {"skill", "content"})
+    if clash:  # the zip root is shared; the skill must not shadow a dependency or vice versa
+        raise BundleError(f"a dependency installs {clash[0]}, which the skill owns")
+    plan = dict(dependencies)
     plan.update(scan_lambda_path()[0])
     plan.update(_tree_files(content_dir, "content", (".yaml", ".yml")))
     return plan
@@ -333,28 +457,42 @@ def _compile_worker() -> None:
         (out_dir / f"{index}.pyc").write_bytes(pyc)
 
 
-def _with_bytecode(plan: dict[str, Path]) -> dict[str, bytes]:
-    """The plan's files read in, each Python source joined by its bytecode.
+def _with_bytecode(plan: dict[str, Path], target: Target) -> dict[str, bytes]:
+    """The plan's files read in, each Python source joined by its bytecode for the target.
 
-    Compiled in a fresh interpreter: marshal's output depends on which objects the
-    process already holds, so compiling here would make builds differ with their caller.
+    Compiled by the target's Python, in a fresh interpreter: bytecode serves one Python
+    version only, and marshal's output depends on which objects the process already holds,
+    so compiling here would make builds differ with their caller. Without that Python on
+    PATH, the bundle carries sources only and says so.
     """
     import subprocess
     import tempfile
 
     entries = {name: path.read_bytes() for name, path in plan.items()}
+    python = target.interpreter()
+    if python is None:
+        print(f"warning: no {target.runtime} on PATH to compile the bundle's bytecode with; "
+              "Lambda will compile the sources at each cold start", file=sys.stderr)
+        return entries
     sources = sorted((name, str(path)) for name, path in plan.items() if name.endswith(".py"))
     with tempfile.TemporaryDirectory() as out_dir:
         worker = ("import sys; sys.path.insert(0, sys.argv[1]); import warnings; "
                   "warnings.simplefilter('ignore'); from skill.bundle import _compile_worker; "
                   "_compile_worker()")
-        subprocess.run([sys.executable, "-I", "-S", "-c", worker, str(REPO_ROOT), out_dir],
+        subprocess.run([python, "-I", "-S", "-c", worker, str(REPO_ROOT), out_dir],
                        input=json.dumps(sources), text=True, check=True)
         for index, (name, _) in enumerate(sources):
             pyc = Path(out_dir, f"{index}.pyc")
             if pyc.is_file():
-                entries[importlib.util.cache_from_source(name, optimization="")] = pyc.read_bytes()
+                entries[cached_name(name, target)] = pyc.read_bytes()
     return entries
+
+
+def cached_name(source: str, target: Target) -> str:
+    """Where the target's Python looks for a source file's bytecode."""
+    folder, _, file = source.rpartition("/")
+    cached = f"__pycache__/{file.removesuffix('.py')}.{target.cache_tag}.pyc"
+    return f"{folder}/{cached}" if folder else cached
 
 
 def _write_zip(out: Path, entries: dict[str, bytes]) -> None:
@@ -402,18 +540,20 @@ def _resolver_indexes(locales: Iterable[str]) -> dict[str, bytes]:
     return out
 
 
-def build_lambda_bundle(out: Path, *, content_dir: Path | None = None) -> int:
-    """Write the Lambda bundle to `out`; returns its size in bytes.
+def build_lambda_bundle(out: Path, *, content_dir: Path | None = None,
+                        target: Target | None = None) -> int:
+    """Write the Lambda bundle for `target` (default: the runtime ask-resources.json deploys)
+    to `out`; returns its size in bytes.
 
     The content is validated first: a broken YAML file fails the build, not the skill.
     """
-    target = Target.of_this_interpreter()
+    target = target or Target.declared()
     target.check()
     from skill.content import load_content
 
     content_dir = Path(content_dir) if content_dir else _content_dir()
     locales = load_content(content_dir)
-    entries = _content_as_json(_with_bytecode(plan_bundle(content_dir, target)))
+    entries = _content_as_json(_with_bytecode(plan_bundle(content_dir, target), target))
     entries.update(_resolver_indexes(locales))
     _write_zip(Path(out), entries)
     return Path(out).stat().st_size
@@ -476,22 +616,23 @@ def add_build_lambda_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="where to write the zip")
     parser.add_argument("--content-dir", type=Path, default=None,
                         help="content to bundle (default: AFTERCARE_CONTENT_DIR, else content/)")
+    parser.add_argument("--runtime", choices=sorted(LAMBDA_GLIBC), default=None,
+                        help="Lambda runtime to build for (default: deploy/ask-resources.json's)")
+    parser.add_argument("--architecture", choices=("x86_64", "arm64"), default=None,
+                        help="Lambda architecture (default: deploy/ask-resources.json's)")
     parser.add_argument("--strict-runtime", action="store_true",
-                        help="fail when deploy/ask-resources.json names another Python runtime")
+                        help="fail unless the runtime's Python is here to compile the bytecode")
 
 
 def run_build_lambda(args: argparse.Namespace) -> int:
-    target = Target.of_this_interpreter()
-    others = declared_runtimes() - {target.runtime}
-    if others:
-        message = (f"deploy/ask-resources.json deploys {', '.join(sorted(others))} but this "
-                   f"is {target.runtime}: the bundle's bytecode would go unused there")
-        if args.strict_runtime:
-            print(f"error: {message}", file=sys.stderr)
-            return 2
-        print(f"warning: {message}", file=sys.stderr)
     try:
-        size = build_lambda_bundle(args.out, content_dir=args.content_dir)
+        declared = Target.declared()
+        target = Target(args.runtime or declared.runtime, args.architecture or declared.architecture)
+        target.check()
+        if args.strict_runtime and target.interpreter() is None:
+            raise BundleError(f"no {target.runtime} on PATH to compile the bytecode with "
+                              "(install it, or drop --strict-runtime to ship sources only)")
+        size = build_lambda_bundle(args.out, content_dir=args.content_dir, target=target)
     except BundleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

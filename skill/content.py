@@ -8,6 +8,8 @@ Layout:
   content/<locale>/locale.yaml         emergency number and conversation phrases
   content/<locale>/topics/<id>.yaml    one guidance topic; the file name is its id
 
+An installed package carries the same tree as skill/data/content (pyproject.toml maps it).
+
 The Lambda bundle carries the same files as JSON (skill/bundle.py converts them),
 because parsing JSON needs no YAML library at cold start; either form loads here.
 """
@@ -17,7 +19,6 @@ import functools
 import json
 import os
 import string
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -142,12 +143,15 @@ REQUIRED_PHRASES = (
 # ---------------------------------------------------------------- locating files
 
 def data_dir(name: str) -> Path:
-    """content/ or interaction_model/ beside the package (a checkout or a Lambda bundle),
-    else the copy `pip install .` put under <prefix>/share/needling-aftercare/."""
-    beside = Path(__file__).resolve().parent.parent / name
-    if beside.is_dir():
-        return beside
-    return Path(sys.prefix) / "share" / "needling-aftercare" / name
+    """content/ or interaction_model/ as the package ships them (skill/data/<name>, found with
+    importlib.resources, so `pip install .` and `pip install --user .` carry them), else the
+    folder beside the package: a checkout, where clinics edit it, or the Lambda bundle."""
+    from importlib.resources import files  # noqa: PLC0415 - only when locating data
+
+    packaged = files(__package__) / "data" / name
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
 
 
 def default_content_dir() -> Path:

@@ -8,6 +8,7 @@ out="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 python="${AFTERCARE_PYTHON:-python3}"
 cd "$root"
-# --strict-runtime: a bundle compiled by another Python than the Lambda runtime would
-# recompile every module on every cold start.
+# The bundle is built for the runtime ask-resources.json names, whatever Python runs this.
+# --strict-runtime: that runtime's Python must be on PATH to compile the bytecode; without it
+# Lambda would compile every module on every cold start.
 exec "$python" -m skill.bundle build-lambda --out "$out" --strict-runtime

@@ -50,7 +50,7 @@ def test_template_ignores_no_cfn_lint_rule(template):
 def test_function_runtime_handler_memory_and_timeout(template):
     function = _one(template, "AWS::Lambda::Function")
     runtimes = template["Parameters"]["LambdaRuntime"]["AllowedValues"]
-    assert set(runtimes) <= {"python3.11", "python3.12"}
+    assert set(runtimes) <= {"python3.12", "python3.13"}
     assert _default(template, function["Runtime"]) in runtimes
     assert _default(template, function["Handler"]) == "skill.lambda_function.lambda_handler"
     assert function["MemorySize"] == 512

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from skill.bundle import (BundleError, Target, binaries_load_on, build_lambda_bundle,
-                          lambda_requirements, plan_bundle, scan_lambda_path, unchecked_pyc)
+                          cached_name, lambda_requirements, plan_bundle, scan_lambda_path,
+                          unchecked_pyc)
 from skill.content import ContentError, load_content
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -202,17 +203,37 @@ def test_bundle_layout(lambda_bundle):
         assert (info.external_attr >> 16) & 0o444 == 0o444, info.filename  # readable by Lambda
 
 
-def test_every_module_has_unchecked_bytecode(lambda_bundle):
+def test_every_module_has_unchecked_bytecode_for_the_lambda_runtime(lambda_bundle, target,
+                                                                  plain_python):
     with zipfile.ZipFile(lambda_bundle) as zf:
         names = set(zf.namelist())
         sources = [n for n in names if n.endswith(".py")]
-        missing = [n for n in sources
-                   if importlib.util.cache_from_source(n, optimization="") not in names]
+        missing = [n for n in sources if cached_name(n, target) not in names]
         assert len(missing) <= len(sources) // 100, missing[:10]  # only other-Python-only files
-        pyc = zf.read(importlib.util.cache_from_source("skill/lambda_function.py", optimization=""))
-        source = zf.read("skill/lambda_function.py")
-    assert pyc == unchecked_pyc(source, "skill/lambda_function.py")
+        pyc = zf.read(cached_name("skill/lambda_function.py", target))
+    magic = subprocess.run([plain_python, "-I", "-S", "-c",
+                            "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"],
+                           capture_output=True, text=True, check=True).stdout
+    assert pyc[:4].hex() == magic  # compiled by the runtime's own Python
     assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, never checked against source
+
+
+def test_unchecked_pyc_is_pep_552_bytecode():
+    source = b"x = 1\n"
+    pyc = unchecked_pyc(source, "m.py")
+    assert pyc[:4] == importlib.util.MAGIC_NUMBER
+    assert pyc[8:16] == importlib.util.source_hash(source)
+
+
+def test_the_default_runtime_is_python3_13(target):
+    assert target.runtime == "python3.13"  # Amazon Linux 2023, not python3.11's Amazon Linux 2
+
+
+def test_the_bundle_is_for_the_runtime_whatever_python_builds_it(lambda_bundle, target):
+    with zipfile.ZipFile(lambda_bundle) as zf:
+        binaries = [n for n in zf.namelist() if n.endswith(".so")]
+    tag = "cpython-" + target.python_version.replace(".", "")
+    assert binaries and all(tag in n or ".abi3." in n for n in binaries), binaries
 
 
 def test_bundle_is_reproducible(lambda_bundle, tmp_path):
