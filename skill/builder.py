@@ -138,10 +138,12 @@ def lambda_handler_for(builder: CustomSkillBuilder, content: Mapping[str, Locale
 
     def handler(event, context=None):
         try:
+            if isinstance(event, dict):
+                event = limit_event(event)  # junk attributes dropped, not recursed into
             if not isinstance(event, dict) or not depth_within(event, MAX_EVENT_DEPTH):
                 log.warning("answered with the apology: the event is not a request envelope")
                 return skill.apology(event)
-            envelope = serializer.deserialize_parsed(limit_event(event), RequestEnvelope)
+            envelope = serializer.deserialize_parsed(event, RequestEnvelope)
             if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
                 log.warning("answered with the apology: the event is not a request envelope")
                 return skill.apology(event)

@@ -211,6 +211,7 @@ def test_session_attributes_600_deep_are_dropped_not_recursed(handler):
     response = handler(event, None)
     assert response_problems(response) == []
     assert "deep" not in response.get("sessionAttributes", {})
+    assert "When was your session" in response["response"]["outputSpeech"]["ssml"]  # answered
 
 
 def test_junk_session_attributes_are_not_echoed_back(handler):
