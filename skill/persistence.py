@@ -313,10 +313,17 @@ def persistence_from_environment(environ: Mapping[str, str] = os.environ, *,
     moment (`aftercare chat --now`) must pass that moment, or records it keeps may count as
     expired, or not, by the wall clock instead.
 
+    AFTERCARE_MEMORY       off (default: no store at all) | on (skill/privacy.py)
     AFTERCARE_STORE        sqlite (default) | dynamodb | none
     AFTERCARE_SQLITE_PATH  the SQLite file (default: see default_sqlite_path)
     AFTERCARE_DYNAMODB_TABLE, AFTERCARE_DYNAMODB_ENDPOINT, AWS_REGION / AWS_DEFAULT_REGION
     """
+    from .privacy import Privacy
+
+    if not Privacy.from_env(environ).memory:
+        # The published default: nothing about a person is kept, so no store is opened
+        # (and none is needed on Lambda). AFTERCARE_MEMORY=on is for HIPAA-eligible skills.
+        return None
     chosen = environ.get("AFTERCARE_STORE", "").strip().lower()
     store = chosen or "sqlite"
     if store not in STORES:

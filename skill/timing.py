@@ -20,6 +20,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from . import memory, reminders
 from .clock import device_zone, request_now
 from .content import Answer, LocaleContent
+from .privacy import reminders_enabled
 from .responses import ELICIT, REMEMBER, REMINDER, compose, respond
 from .routing import Route
 from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
@@ -110,6 +111,7 @@ def due_offer(handler_input, content: LocaleContent) -> tuple[Answer | None, str
             return content.phrase("offer_remember"), REMEMBER
         if (REMINDER not in made and not attrs.get(REMINDER_SET)
                 and handler_input.service_client_factory is not None
+                and reminders_enabled()  # off unless the clinic turns it on (skill/privacy.py)
                 and reminders.worth_offering(session, now)):
             made.append(REMINDER)
             return content.phrase("offer_reminder"), REMINDER

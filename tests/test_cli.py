@@ -115,7 +115,9 @@ def test_the_device_time_zone_for_local_conversations(monkeypatch, argv, tz, zon
 
 
 def test_chat_at_a_chosen_moment_remembers_across_runs(tmp_path):
-    env = {**os.environ, "AFTERCARE_SQLITE_PATH": str(tmp_path / "store.sqlite3")}
+    # A clinic that publishes as a HIPAA-eligible skill and turned memory and reminders on.
+    env = {**os.environ, "AFTERCARE_SQLITE_PATH": str(tmp_path / "store.sqlite3"),
+           "AFTERCARE_MEMORY": "on", "AFTERCARE_REMINDERS": "on"}
     first = subprocess.run(
         [*AFTERCARE, "chat", "--user", "u1", "--now", "2026-11-27T18:00:00-05:00"],
         input="should I use heat\nmy session was yesterday at three\nyes\nno\n",

@@ -142,8 +142,11 @@ def store(tmp_path, clock):
 
 
 @pytest.fixture
-def talk(content, en, resolver, store, clock):
-    """A conversation as `aftercare chat --user ID --now ... --timezone America/New_York` holds it."""
+def talk(content, en, resolver, store, clock, monkeypatch):
+    """A conversation as `aftercare chat --user ID --now ... --timezone America/New_York` holds it,
+    for a clinic that turned memory and reminders on (skill/privacy.py)."""
+    monkeypatch.setenv("AFTERCARE_REMINDERS", "on")
+
     def make(now=EVENING, user="amzn1.ask.account.tester", api=None, persist=True):
         clock.now = now
         api = api or LocalAlexaApi("America/New_York", report=None)

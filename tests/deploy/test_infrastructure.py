@@ -86,7 +86,10 @@ def test_role_may_only_write_its_own_logs_and_touch_its_own_table_items(template
     trust = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                       "Action": "sts:AssumeRole"}]
-    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    # The table's policy exists only when memory is on (an Fn::If around it).
+    policies = [p["Fn::If"][1] if "Fn::If" in p else p for p in role["Policies"]]
+    assert [p["Fn::If"][0] for p in role["Policies"] if "Fn::If" in p] == ["MemoryOn"]
+    statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
     assert all(s["Effect"] == "Allow" for s in statements)
     by_resource = {}
     for s in statements:
@@ -108,8 +111,19 @@ def test_the_only_store_is_the_consented_session_time_table_with_ttl(template):
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     env = _one(template, "AWS::Lambda::Function")["Environment"]["Variables"]
-    assert env["AFTERCARE_STORE"] == "dynamodb"
-    assert env["AFTERCARE_DYNAMODB_TABLE"] == {"Ref": "AlexaSkillTable"}
+    # Only a clinic that turns memory on gets the table, and the function is told to use it.
+    assert template["Resources"]["AlexaSkillTable"]["Condition"] == "MemoryOn"
+    assert env["AFTERCARE_STORE"] == {"Fn::If": ["MemoryOn", "dynamodb", "none"]}
+    assert env["AFTERCARE_DYNAMODB_TABLE"] == {
+        "Fn::If": ["MemoryOn", {"Ref": "AlexaSkillTable"}, {"Ref": "AWS::NoValue"}]}
+
+
+def test_memory_and_reminders_are_off_unless_the_clinic_turns_them_on(template):
+    env = _one(template, "AWS::Lambda::Function")["Environment"]["Variables"]
+    for parameter, variable in (("RememberSessionTime", "AFTERCARE_MEMORY"),
+                                ("OfferReminder", "AFTERCARE_REMINDERS")):
+        assert template["Parameters"][parameter]["Default"] == "off"
+        assert env[variable] == {"Ref": parameter}
 
 
 def test_stack_outputs_the_endpoint_ask_cli_reads(template):

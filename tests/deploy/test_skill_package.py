@@ -103,14 +103,12 @@ def test_descriptions_disclaim_medical_advice_and_point_to_emergency_number(mani
 
 def test_privacy_flags_tell_the_truth(manifest):
     privacy = manifest["privacyAndCompliance"]
-    # Information only: no health record, no purchases, no ads. The one thing kept, with
-    # consent and for 72 hours, is a session time under Alexa's opaque per-skill user id.
+    # The published default: information only, nothing kept about anyone, no permission.
     assert privacy == {
         "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
         "isExportCompliant": True, "containsAds": False, "usesHealthInfo": False,
     }
-    # The one permission: reminders, for the 48-hour check the user asks for.
-    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    assert "permissions" not in manifest
 
 
 def test_custom_endpoint_is_left_to_the_template_output(manifest):

@@ -182,7 +182,7 @@ import sys
 from skill.persistence import persistence_from_environment
 from tests.persistence.support import envelope
 adapter = persistence_from_environment({{
-    "AFTERCARE_STORE": "dynamodb", "AFTERCARE_DYNAMODB_TABLE": {TABLE!r},
+    "AFTERCARE_MEMORY": "on", "AFTERCARE_STORE": "dynamodb", "AFTERCARE_DYNAMODB_TABLE": {TABLE!r},
     "AWS_REGION": {REGION!r}, "AFTERCARE_DYNAMODB_ENDPOINT": {endpoint!r}}})
 loaded_before_use = "boto3" in sys.modules
 adapter.save_attributes(envelope("cli-user"), {{"n": 1, "expires_at": 4102444800}})

@@ -61,6 +61,8 @@ def _store_in_tmp(tmp_path, monkeypatch):
     # The real skill keeps consented data in SQLite; never in the developer's home here.
     monkeypatch.setenv("AFTERCARE_SQLITE_PATH", str(tmp_path / "store.sqlite3"))
     monkeypatch.delenv("AFTERCARE_STORE", raising=False)
+    monkeypatch.delenv("AFTERCARE_MEMORY", raising=False)
+    monkeypatch.delenv("AFTERCARE_REMINDERS", raising=False)
 
 
 @pytest.fixture

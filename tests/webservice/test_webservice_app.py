@@ -246,6 +246,13 @@ def test_the_checked_envelope_is_only_reused_for_the_same_text(requests_):
 
 
 def test_a_bad_store_setting_stops_the_start(config, monkeypatch):
+    monkeypatch.setenv("AFTERCARE_MEMORY", "on")
     monkeypatch.setenv("AFTERCARE_STORE", "floppy-disk")
     with pytest.raises(ConfigurationError, match="AFTERCARE_STORE"):
+        create_app(config)
+
+
+def test_a_bad_memory_switch_stops_the_start(config, monkeypatch):
+    monkeypatch.setenv("AFTERCARE_MEMORY", "sometimes")
+    with pytest.raises(ConfigurationError, match="AFTERCARE_MEMORY"):
         create_app(config)
