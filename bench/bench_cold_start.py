@@ -160,8 +160,11 @@ FREE_SPEECH = {**LAUNCH, "session": {**LAUNCH["session"], "new": False},
 
 
 def plain_python() -> str:
-    """The interpreter behind a virtualenv: with -I -S it sees only the standard library."""
-    return getattr(sys, "_base_executable", None) or sys.executable
+    """The Lambda runtime's Python, which the bundle is built for, else the interpreter behind
+    this virtualenv: with -I -S it sees only the standard library."""
+    from skill.bundle import Target
+
+    return Target.declared().interpreter() or getattr(sys, "_base_executable", None) or sys.executable
 
 
 def unpack(bundle: Path, workdir: Path) -> tuple[Path, Path]:

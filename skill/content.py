@@ -146,12 +146,18 @@ def data_dir(name: str) -> Path:
     """content/ or interaction_model/ as the package ships them (skill/data/<name>, found with
     importlib.resources, so `pip install .` and `pip install --user .` carry them), else the
     folder beside the package: a checkout, where clinics edit it, or the Lambda bundle."""
-    from importlib.resources import files  # noqa: PLC0415 - only when locating data
+    here = Path(__file__).resolve().parent
+    beside = here.parent / name
+    if beside.is_dir() and not (here / "data").is_dir():
+        # A checkout or the Lambda bundle: importlib.resources would cost Lambda's cold start
+        # 12 ms of imports to find the same folder.
+        return beside
+    from importlib.resources import files
 
     packaged = files(__package__) / "data" / name
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / name
+    return beside
 
 
 def default_content_dir() -> Path:
