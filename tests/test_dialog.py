@@ -20,7 +20,10 @@ TIME_QUESTION = "I can tell you which applies to you. When was your session?"
 
 
 @pytest.fixture
-def talk(content, en, resolver):
+def talk(content, en, resolver, monkeypatch):
+    # A clinic that turned reminders on (skill/privacy.py): the published default offers none.
+    monkeypatch.setenv("AFTERCARE_REMINDERS", "on")
+
     def make(now=AFTERNOON, api=True):
         local_api = LocalAlexaApi("America/New_York", report=None) if api else None
         handler = lambda_handler_for(build_skill_builder(content=content, api_client=local_api))

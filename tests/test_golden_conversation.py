@@ -22,7 +22,9 @@ WHAT_ELSE = "What else would you like to know?"
 
 
 @pytest.fixture
-def sofa(content, en, resolver, tmp_path):
+def sofa(content, en, resolver, tmp_path, monkeypatch):
+    # A clinic that turned memory and reminders on (skill/privacy.py); the store is given here.
+    monkeypatch.setenv("AFTERCARE_REMINDERS", "on")
     store = SqlitePersistenceAdapter(tmp_path / "store.sqlite3", clock=lambda: EVENING.timestamp())
     api = LocalAlexaApi("America/New_York", report=None)
     handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store,
