@@ -44,6 +44,15 @@ def _timed_client_class():
     return TimedApiClient
 
 
+def service_clients(handler_input):
+    """The SDK's service client factory, or None when the skill was built without an API
+    client (the SDK raises ValueError then): the answer goes on without the Alexa APIs."""
+    try:
+        return handler_input.service_client_factory
+    except ValueError:
+        return None
+
+
 class LazyApiClient(ApiClient):
     def __init__(self, client: ApiClient | None = None):
         self._client = client

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone, tzinfo
 
+from .alexa_api import service_clients
+
 log = logging.getLogger(__name__)
 ZONE_ATTR = "time_zone"  # cached per session: one settings call per conversation
 
@@ -40,7 +42,7 @@ def device_zone(handler_input) -> tuple[tzinfo, str | None]:
 
 
 def _ask_settings_api(handler_input) -> str | None:
-    factory = handler_input.service_client_factory
+    factory = service_clients(handler_input)
     device = getattr(getattr(handler_input.request_envelope.context.system, "device", None),
                      "device_id", None)
     if factory is None or not device:

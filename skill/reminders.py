@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from .alexa_api import service_clients
 from .session_time import SessionTime
 
 PERMISSION = "alexa::alerts:reminders:skill:readwrite"
@@ -54,7 +55,7 @@ def create(handler_input, request) -> None:
     """Raises PermissionMissing when the person has not granted the reminders permission."""
     from ask_sdk_model.services import ServiceException
 
-    factory = handler_input.service_client_factory
+    factory = service_clients(handler_input)
     if factory is None:
         raise RuntimeError("no Alexa API client configured")
     try:

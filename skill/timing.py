@@ -18,6 +18,7 @@ from datetime import timezone
 from ask_sdk_core.exceptions import PersistenceException
 
 from . import memory, reminders
+from .alexa_api import service_clients
 from .clock import device_zone, request_now
 from .content import Answer, LocaleContent
 from .privacy import reminders_enabled
@@ -110,7 +111,7 @@ def due_offer(handler_input, content: LocaleContent) -> tuple[Answer | None, str
             made.append(REMEMBER)
             return content.phrase("offer_remember"), REMEMBER
         if (REMINDER not in made and not attrs.get(REMINDER_SET)
-                and handler_input.service_client_factory is not None
+                and service_clients(handler_input) is not None
                 and reminders_enabled()  # off unless the clinic turns it on (skill/privacy.py)
                 and reminders.worth_offering(session, now)):
             made.append(REMINDER)

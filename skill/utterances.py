@@ -279,8 +279,11 @@ class UtteranceResolver:
             return unknown_value or Match(FALLBACK, "fallback", score=score)
         if unknown_value is not None and unknown_value.intent == intent:
             return unknown_value  # "can i take zyrtec": the sample, with what was heard
-        slots = {name: self._fill(t, found[t])
-                 for name, t in self.index["intent_slots"].get(intent, {}).items() if t in found}
+        wanted = self.index["intent_slots"].get(intent, {})
+        if any(t in BUILTIN_PATTERNS and t not in found for t in wanted.values()):
+            # The intent takes a time: "at two" is one there ("can i take two" is not).
+            found = {**self._typed_values(" ".join(words), whole_sample=True)[1], **found}
+        slots = {name: self._fill(t, found[t]) for name, t in wanted.items() if t in found}
         return Match(intent, "evidence", slots, score)
 
     def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, float], bool]:

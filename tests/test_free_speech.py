@@ -79,3 +79,10 @@ def test_free_speech_in_an_unsupported_locale_names_no_countrys_number(handler):
 def test_other_intents_pass_the_interceptor_untouched(handler, session):
     response = handler(session.intent("AMAZON.HelpIntent"), None)
     assert spoken(response).startswith("I answer questions about recovering from dry needling")
+
+
+def test_a_skill_built_without_the_alexa_apis_still_answers_times(handler, session):
+    """The tests' skill has no API client, like a misconfigured server: no zone, no reminder,
+    and still an answer, never "something went wrong"."""
+    response = handler(free_speech(session, "had my session at two and my back aches"), None)
+    assert not spoken(response).startswith("Sorry, something went wrong")
