@@ -34,6 +34,17 @@ OPENING_WORDS = {
     "NotStatementIntent": "not",
     "DontStatementIntent": "i don't",
     "NothingStatementIntent": "nothing",
+    # A sentence that starts with what is wrong: "tight | chest, can't breathe".
+    "SuddenStatementIntent": "sudden",
+    "TightStatementIntent": "tight",
+    "HeavyStatementIntent": "heavy",
+    "PainStatementIntent": "pain",
+    "ShortStatementIntent": "short",
+    "HardStatementIntent": "hard",
+    "StrugglingStatementIntent": "struggling",
+    "ShallowStatementIntent": "shallow",
+    "SqueezingStatementIntent": "squeezing",
+    "BreatheStatementIntent": "breathe",
 }
 TEXT_SLOT = "text"
 DENIED = "denied_flags"  # request attribute: topics of the red flags the sentence denied

@@ -124,10 +124,11 @@ def test_the_test_half_is_big_enough(half):
 
 # The recognition issue's targets, and where the reported test half stands. Two are not met:
 # emergency recall (target 100%, measured 104 of 105) and the exact-match lower bound
-# (target 95%, measured 94 of 105). The floors below are the measured figures, so a change
-# that loses ground fails here; reaching the targets is the open part of that issue.
+# (target 95%, measured 99 of 105, after carriers were added on the development halves
+# only). The floors below are the measured figures, so a change that loses ground fails here;
+# reaching the targets is the open part of that issue.
 TARGETS = {"emergency_recall": 1.00, "denials": 0.90, "routed": 0.90, "exact_emergency": 0.95}
-FLOORS = {"emergency_recall": 104 / 105, "exact_emergency": 94 / 105, "false_alarms": 5 / 127}
+FLOORS = {"emergency_recall": 104 / 105, "exact_emergency": 99 / 105, "false_alarms": 5 / 127}
 
 
 def test_emergencies_are_recognised_with_the_instruction_first(test_half):
