@@ -49,12 +49,18 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     attrs = handler_input.attributes_manager.session_attributes
     attrs.pop("misses", None)  # fallbacks in a row; the fallback handler counts them
     speech, reprompt = answer.speech, answer.reprompt
-    if EMERGENCY in handler_input.attributes_manager.request_attributes.get(DENIED, ()):
+    answer_asks = answer.asks
+    if EMERGENCY in handler_input.attributes_manager.request_attributes.get(DENIED, ()) \
+            and content.emergency_number not in speech:  # the warning signs say it already
         # "No chest pain, just sore": answered as asked, then one line in case that changes.
+        # It takes the time question's place: both would not fit in one breath.
+        when = content.phrase("ask_when").speech
+        if elicit is not None and speech.endswith(when):
+            speech, reprompt, elicit, answer_asks = speech[:-len(when)].rstrip(), None, None, False
         speech = _before_question(speech, content.phrase("denied_emergency").speech)
-    if offer is None and answer.offers and topic is not None:
+    if offer is None and answer.offers and topic is not None and answer_asks:
         offer = {"kind": MORE, "topic": topic, "variant": variant}
-    if follow_up and not answer.asks:
+    if follow_up and not answer_asks:
         from .timing import due_offer  # timing builds on this module
 
         due, due_kind = due_offer(handler_input, content)

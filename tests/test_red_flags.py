@@ -10,7 +10,7 @@ import pytest
 from .helpers import answered_topic, spoken
 
 EMERGENCY_OPENING = "Call nine one one"
-SAFETY_LINE = "If breathing gets hard or your chest starts to hurt, call nine one one"
+SAFETY_LINE = "If breathing gets hard or your chest hurts, call nine one one"
 
 
 def first_answer(conversation, said):
@@ -156,3 +156,24 @@ def test_a_red_flag_beats_the_pending_time_question(conversation):
 def test_typo_correction_never_rewrites_a_red_flag_word(conversation):
     _, text, topic = first_answer(conversation, "i feel like i'm drowning")
     assert topic == "emergency", text
+
+
+@pytest.mark.parametrize("question", [
+    "how long will i be sore", "should i use heat or ice", "can i take ibuprofen",
+    "can i go to the gym", "what should i do now", "can i have a coffee",
+    "how much water should i drink", "should i do my home exercises", "is it normal to be tired",
+    "what are the warning signs", "what is dry needling",
+])
+def test_the_safety_line_keeps_an_answer_within_one_breath(conversation, question):
+    """A denied emergency's answer, safety line included, is still at most 20 seconds, in a
+    one-shot and inside a conversation (where a question may follow)."""
+    from skill.speech import spoken_seconds
+
+    for opened in (False, True):
+        talk = conversation()
+        if opened:
+            talk.say("open needling aftercare")
+        text = spoken(talk.say(f"no chest pain and my breathing is fine, {question}"))
+        # the safety line, unless the answer already says when to call nine one one
+        assert SAFETY_LINE in text or text.count("nine one one") == 1, (question, text)
+        assert spoken_seconds(text) <= 20, (question, round(spoken_seconds(text), 1), text)
