@@ -6,10 +6,11 @@ over as free speech (StatementIntent, skill/free_speech.py). Order of checks:
      "my chest hurts when I stretch" can never become a stretching question; flags the
      sentence denies are taken out and the rest is matched;
   2. an exact sample, or a sample whose slots hold known values ("can i take tylenol");
-  3. the intent with the most evidence: every word and word pair of the samples weighs by
-     how specific it is to an intent; below a threshold, an honest fallback;
-  4. a sample of that intent with an unknown slot value ("can i take zyrtec"), so the
-     answer can say it has no guidance on that value.
+  3. the intent with the most evidence: every word stem and word pair of the samples weighs
+     by how specific it is to an intent; below a threshold, an honest fallback;
+  4. a sample heard with a value its slot type does not know ("can i take zyrtec") answers
+     when the evidence agrees on its intent or is too thin to say, so the answer can say it
+     has no guidance on that value.
 
 The index behind 2 and 3 is plain data (`build_index`): `aftercare build-lambda` computes it
 once and ships it as JSON, so a free-text request on Lambda builds nothing.
@@ -42,7 +43,6 @@ EVIDENCE_NEEDED_ALL_KNOWN = 2.0
 SHARE_NEEDED_ALL_KNOWN = 0.35
 MIN_LITERAL_WORDS = 2
 _SLOT_REF = re.compile(r"\{(\w+)\}")
-_UNKNOWN_VALUE = r"[a-z0-9']+(?: [a-z0-9']+){0,2}"
 
 
 def normalise(text: str) -> str:
@@ -197,10 +197,6 @@ class UtteranceResolver:
         # slot name -> type, for turning what was said into Alexa's values (AMAZON.DATE, ...)
         self.slot_types: dict[str, str] = {n: t for slots in index["intent_slots"].values()
                                            for n, t in slots.items()}
-
-    @classmethod
-    def from_model(cls, model: dict, content: LocaleContent, **kwargs) -> "UtteranceResolver":
-        return cls(build_index(model), content, **kwargs)
 
     @classmethod
     def for_locale(cls, content: LocaleContent, locale: str | None = None, **kwargs
