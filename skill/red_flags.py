@@ -431,10 +431,18 @@ class RedFlagGrammar:
                 if any(t in self.OWN_NEGATIVES for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]]):
                     yield s, e, "own"
                 elif any(self._is_negator(tokens[i]) for i in between) \
-                        or self.reassurance.find(tokens, between.start, between.stop):
+                        or self._settled_between(tokens, between):
                     yield s, e, "inner"  # "my chest doesn't hurt", "my chest is fine, my back's sore"
                 else:
                     yield s, e, None
+
+    COPULAS = frozenset({"is", "are", "was", "feels", "feel", "seems", "seem", "looks", "sounds"})
+
+    def _settled_between(self, tokens, between: range) -> bool:
+        """A reassurance said of the first word ("my chest is fine, my back hurts"); not an
+        adjective of the second ("breathing with great difficulty")."""
+        return any(b - 1 >= 0 and tokens[b - 1] in self.COPULAS
+                   for b, _ in self.reassurance.find(tokens, between.start, between.stop))
 
     def _is_negator(self, token: str) -> bool:
         return token in self.negators or token in self.determiners
