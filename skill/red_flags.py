@@ -142,7 +142,7 @@ class PhraseTrie:
 class RedFlagGrammar:
     # The inability a trouble word carries ("can't breathe") is the problem, not a denial.
     OWN_NEGATIVES = frozenset({"can't", "cannot", "couldn't", "unable", "not", "isn't", "won't",
-                               "doesn't", "ain't", "wouldn't"})
+                               "doesn't", "ain't", "wouldn't", "no"})
 
     def __init__(self, data: Mapping[str, Any]):
         self.window = self._int(data, "window")
