@@ -122,13 +122,14 @@ def test_the_test_half_is_big_enough(half):
     assert kinds.count("denial") >= 15 and kinds.count("compound") >= 15
 
 
-# The recognition issue's targets, and where the reported test half stands. Two are not met:
-# emergency recall (target 100%, measured 104 of 105) and the exact-match lower bound
-# (target 95%, measured 99 of 105, after carriers were added on the development halves
-# only). The floors below are the measured figures, so a change that loses ground fails here;
-# reaching the targets is the open part of that issue.
+# The recognition issue's targets, and where the reported test half (f.test) stands. Two are
+# not met: emergency recall (target 100%, measured 94 of 97) and the exact-match lower bound
+# (target 95%, measured 78 of 97: this writer was asked to vary how sentences start, and
+# free-speech carriers cover openings, not meanings). The floors below are the measured
+# figures, so a change that loses ground fails here; reaching the targets is the open part
+# of that issue.
 TARGETS = {"emergency_recall": 1.00, "denials": 0.90, "routed": 0.90, "exact_emergency": 0.95}
-FLOORS = {"emergency_recall": 104 / 105, "exact_emergency": 99 / 105, "false_alarms": 5 / 127}
+FLOORS = {"emergency_recall": 94 / 97, "exact_emergency": 78 / 97, "false_alarms": 3 / 128}
 
 
 def test_emergencies_are_recognised_with_the_instruction_first(test_half):
