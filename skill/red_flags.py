@@ -336,9 +336,18 @@ class RedFlagGrammar:
         return spans
 
     def names_trouble(self, reading: "Reading") -> bool:
-        """Whether the words say something is wrong ("tight", "can't", "shallow")."""
-        hits = reading.hits if reading.hits is not None else self._hits(reading.tokens)
-        return any(hits[name] for name in self.trouble_lists)
+        """Whether the words name the chest or breathing and say something is wrong with them
+        ("tight", "can't", "shallow")."""
+        tokens = reading.tokens
+        hits = reading.hits if reading.hits is not None else self._hits(tokens)
+        subjects = any(hits[first] for flag in self.flags if flag.topic == self.flags[0].topic
+                       for first, _, _ in flag.together)
+        # Soreness of a needled muscle is no trouble ("can ibuprofen help the ache around my
+        # ribs after needling").
+        soft = self.calm_softens if self.needled_site.find(tokens) else frozenset()
+        trouble = any(" ".join(tokens[s:e]) not in soft
+                      for name in self.trouble_lists for s, e in hits[name])
+        return subjects and trouble
 
     def _hits(self, tokens: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
         """Where each word list occurs: name -> (start, end) spans."""
@@ -495,6 +504,9 @@ class RedFlagGrammar:
             return False
         words = set(tokens[s:e])
         trouble = {w for name in self.trouble_lists for p in self._raw_lists[name] for w in p}
+        subjects = [{w for p in self._raw_lists[name] for w in p} for name in self.subjects_alone]
+        if sum(1 for names in subjects if words & names) > 1:
+            return False  # "his chest is sore whenever he inhales": breathing is in it too
         return bool(words & self.calm_softens) and not (words & trouble) - self.calm_softens
 
     def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken
