@@ -503,10 +503,10 @@ class RedFlagGrammar:
         if flag.topic != self.flags[0].topic:
             return False
         words = set(tokens[s:e])
-        trouble = {w for name in self.trouble_lists for p in self._raw_lists[name] for w in p}
+        trouble = {p[0] for name in self.trouble_lists for p in self._raw_lists[name] if len(p) == 1}
         subjects = [{w for p in self._raw_lists[name] for w in p} for name in self.subjects_alone]
-        if sum(1 for names in subjects if words & names) > 1:
-            return False  # "his chest is sore whenever he inhales": breathing is in it too
+        if sum(1 for names in subjects if words & names) != 1 or not words & subjects[0]:
+            return False  # only the chest's soreness: "sore whenever he inhales" is breathing
         return bool(words & self.calm_softens) and not (words & trouble) - self.calm_softens
 
     def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken
