@@ -122,14 +122,12 @@ def test_the_test_half_is_big_enough(half):
     assert kinds.count("denial") >= 15 and kinds.count("compound") >= 15
 
 
-# The recognition issue's targets, and where the reported test half (f.test) stands. Two are
-# not met: emergency recall (target 100%, measured 94 of 97) and the exact-match lower bound
-# (target 95%, measured 78 of 97: this writer was asked to vary how sentences start, and
-# free-speech carriers cover openings, not meanings). The floors below are the measured
-# figures, so a change that loses ground fails here; reaching the targets is the open part
-# of that issue.
+# The recognition issue's targets, and where the reported test half (h.test, the eighth
+# writer's) stands: emergency recall 88 of 89 (target 100%, not met), the exact-match lower
+# bound 87 of 89 (target 95%, met). The floors below are the measured figures, so a change
+# that loses ground fails here; reaching 100% is the open part of that issue.
 TARGETS = {"emergency_recall": 1.00, "denials": 0.90, "routed": 0.90, "exact_emergency": 0.95}
-FLOORS = {"emergency_recall": 94 / 97, "exact_emergency": 78 / 97, "false_alarms": 3 / 128}
+FLOORS = {"emergency_recall": 88 / 89, "exact_emergency": 87 / 89, "false_alarms": 5 / 113}
 
 
 def test_emergencies_are_recognised_with_the_instruction_first(test_half):
