@@ -14,7 +14,7 @@ from .content import DEFAULT_LOCALE, LocaleContent, get_content
 from .handlers.conversation import (ForgetHandler, LaunchHandler, NoHandler,
                                     PermissionResponseHandler, PhraseHandler, RepeatHandler,
                                     SessionEndedHandler, SessionTimeHandler, YesMoreHandler)
-from .free_speech import FreeSpeechInterceptor
+from .understanding.free_speech import FreeSpeechInterceptor
 from .handlers.errors import CatchAllExceptionHandler
 from .handlers.safety import SafetyHandler, UnsupportedLocaleHandler
 from .handlers.topics import TopicHandler

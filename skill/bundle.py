@@ -527,8 +527,8 @@ def _content_as_json(entries: dict[str, bytes]) -> dict[str, bytes]:
 
 def _resolver_indexes(locales: Iterable[str]) -> dict[str, bytes]:
     """The free-speech resolver's index per locale, computed here so a request on Lambda
-    only reads it (skill/utterances.py)."""
-    from skill.utterances import INDEX_STEM, build_index, model_path
+    only reads it (skill/understanding/resolver.py)."""
+    from skill.understanding.resolver import INDEX_STEM, build_index, model_path
 
     out = {}
     for locale in sorted(locales):

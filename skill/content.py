@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:  # the grammar is built on first use: a launch never needs it
-    from .red_flags import RedFlagGrammar
+    from .understanding.red_flags import RedFlagGrammar
 
 from .session_time import PHASES
 
@@ -110,7 +110,7 @@ class LocaleContent:
     @functools.cached_property
     def red_flags(self) -> "RedFlagGrammar":
         """The red-flag grammar, built on first use: a launch or a matched intent never needs it."""
-        from .red_flags import load_grammar
+        from .understanding.red_flags import load_grammar
 
         return load_grammar(self.red_flag_data, self.red_flag_path, ContentError)
 

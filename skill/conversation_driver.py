@@ -5,14 +5,14 @@ import re
 from datetime import datetime, timezone, tzinfo
 from typing import Callable
 
-from .builtin_slots import alexa_value
+from .understanding.builtin_slots import alexa_value
 from .content import DEFAULT_LOCALE, LocaleContent
 from .envelopes import LOCAL_SKILL_ID, LocalSession
-from .free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
+from .understanding.free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
 from .slot_replies import SlotReplyGrammar
 from .spelling import Speller
 from .speech import to_ssml
-from .utterances import FALLBACK, Match, SlotFill, UtteranceResolver, model_path, normalise
+from .understanding.resolver import FALLBACK, Match, SlotFill, UtteranceResolver, model_path, normalise
 
 INVOCATION = "needling aftercare"
 ELICIT_SLOT = "Dialog.ElicitSlot"
@@ -117,7 +117,7 @@ class Conversation:
         self.last_match = match
         if match.how != "exact":
             # What no sample says goes to the skill as free speech, as on an Echo, and the
-            # skill's own resolver reads it (skill/free_speech.py).
+            # skill's own resolver reads it (skill/understanding/free_speech.py).
             said = SlotFill(rest)
             return self.session.intent(STATEMENT_INTENT, {
                 TEXT_SLOT: slot_json(TEXT_SLOT, said, "AMAZON.SearchQuery")})

@@ -17,7 +17,7 @@ from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from .content import Answer, LocaleContent
-from .free_speech import DENIED
+from .understanding.free_speech import DENIED
 from .speech import join, to_ssml
 
 MODE = "mode"

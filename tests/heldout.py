@@ -25,8 +25,8 @@ from pathlib import Path
 import yaml
 
 from skill.conversation_driver import Conversation, split_invocation
-from skill.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
-from skill.utterances import FALLBACK, SlotFill, normalise
+from skill.understanding.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
+from skill.understanding.resolver import FALLBACK, SlotFill, normalise
 
 from .helpers import answered_topic, spoken
 

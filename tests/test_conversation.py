@@ -8,8 +8,8 @@ import pytest
 
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.envelopes import LocalSession
-from skill.free_speech import slot_json
-from skill.utterances import SlotFill
+from skill.understanding.free_speech import slot_json
+from skill.understanding.resolver import SlotFill
 
 from .helpers import answered_topic, ends, spoken
 

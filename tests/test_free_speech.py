@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
-from skill.utterances import SlotFill
+from skill.understanding.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
+from skill.understanding.resolver import SlotFill
 
 from .helpers import answered_topic, spoken
 

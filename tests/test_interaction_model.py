@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from skill.free_speech import OPENING_WORDS
-from skill.utterances import normalise_sample
+from skill.understanding.free_speech import OPENING_WORDS
+from skill.understanding.resolver import normalise_sample
 
 from .conftest import ROOT
 
@@ -54,7 +54,7 @@ def test_every_content_topic_has_its_intent_and_every_custom_intent_is_answered(
     topic_intents = {t.intent for t in en.topics.values()}
     assert topic_intents <= custom
     # routed by a slot to a topic, answered by the time-aware layer, or free speech that the
-    # skill's own resolver turns into one of these (skill/free_speech.py)
+    # skill's own resolver turns into one of these (skill/understanding/free_speech.py)
     assert custom - topic_intents == {"SymptomIntent", "SessionTimeIntent",
                                       "ForgetSessionIntent"} | set(OPENING_WORDS)
 

@@ -8,9 +8,9 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.envelopes import LocalSession
-from skill.free_speech import slot_json
+from skill.understanding.free_speech import slot_json
 from skill.serializer import FastSerializer
-from skill.utterances import SlotFill
+from skill.understanding.resolver import SlotFill
 
 
 def envelopes():

@@ -12,7 +12,7 @@ import pytest
 
 from skill.alexa_api import LazyApiClient, LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.builtin_slots import alexa_value
+from skill.understanding.builtin_slots import alexa_value
 from skill.conversation_driver import Conversation
 from skill.persistence import SqlitePersistenceAdapter
 from skill.session_time import (InTheFuture, NotUnderstood, elapsed, elapsed_words,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import timing
 from ..responses import respond
-from ..free_speech import READ_BY_GRAMMAR
+from ..understanding.free_speech import READ_BY_GRAMMAR
 from ..routing import Route, route
 from .base import ContentHandler
 

@@ -13,7 +13,7 @@ PROBE = r"""
 import json, sys
 sys.path.insert(0, sys.argv[1])  # the installed copy first, before the checkout's editable one
 from skill.content import data_dir, load_content
-from skill.utterances import model_path
+from skill.understanding.resolver import model_path
 content = load_content()
 print(json.dumps({"skill": __import__("skill").__file__, "content": str(data_dir("content")),
                   "model": str(model_path("en-US")), "topics": len(content["en-US"].topics)}))

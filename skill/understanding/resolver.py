@@ -1,8 +1,8 @@
 """The skill's own understanding of a sentence: words -> intent and slots.
 
 Used by the local ways in (`aftercare ask` / `chat`), and on a device for what Alexa hands
-over as free speech (StatementIntent, skill/free_speech.py). Order of checks:
-  1. the red-flag grammar (skill/red_flags.py: emergency, then urgent) wins outright, so
+over as free speech (StatementIntent, skill/understanding/free_speech.py). Order of checks:
+  1. the red-flag grammar (skill/understanding/red_flags.py: emergency, then urgent) wins outright, so
      "my chest hurts when I stretch" can never become a stretching question; flags the
      sentence denies are taken out and the rest is matched;
   2. an exact sample, or a sample whose slots hold known values ("can i take tylenol");
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
 from .builtin_slots import PATTERNS as BUILTIN_PATTERNS
-from .content import LocaleContent, data_dir, data_file
+from ..content import LocaleContent, data_dir, data_file
 from .red_flags import PhraseTrie, tokens_of
 
 FALLBACK = "AMAZON.FallbackIntent"
@@ -204,7 +204,7 @@ class UtteranceResolver:
         return cls(index_for_locale(locale or content.locale), content, **kwargs)
 
     def resolve(self, utterance: str) -> Match:
-        """Red flags first (skill/red_flags.py), then the intents for what is left once
+        """Red flags first (skill/understanding/red_flags.py), then the intents for what is left once
         denied flags are taken out."""
         text = normalise(utterance)
         if not text:

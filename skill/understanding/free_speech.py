@@ -1,5 +1,5 @@
 """Free speech on a device: what Alexa hands over as an AMAZON.SearchQuery value is understood
-by the skill's own resolver (skill/utterances.py), red flags first, then the intents.
+by the skill's own resolver (skill/understanding/resolver.py), red flags first, then the intents.
 
 Alexa matches a sentence to a free-speech intent by how it starts ("i feel {text}", "my
 {text}", "is it normal {text}") and passes only the rest. Where the opening words carry
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Mapping
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_model import Intent, IntentRequest
 
-from .content import LocaleContent
+from ..content import LocaleContent
 
 if TYPE_CHECKING:  # the resolver is imported on the first free-speech request, not at start-up
-    from .utterances import Match, SlotFill, UtteranceResolver
+    from .resolver import Match, SlotFill, UtteranceResolver
 
 STATEMENT_INTENT = "StatementIntent"
 # Free-speech intent -> the opening words its carrier phrases stand for.
@@ -74,7 +74,7 @@ def slot_json(name: str, fill: "SlotFill", slot_type: str | None = None,
 
 def understood(resolver: "UtteranceResolver", text: str | None) -> "Match":
     """The resolver's reading of a free-speech value; nothing usable is the fallback."""
-    from .utterances import FALLBACK, Match
+    from .resolver import FALLBACK, Match
 
     text = (text or "")[:MAX_CHARACTERS]
     if not text.strip():
@@ -96,7 +96,7 @@ class FreeSpeechInterceptor(AbstractRequestInterceptor):
         # Built on the first free-speech request, from the index the bundle ships: a launch
         # or an intent Alexa matched never pays for it.
         if content.locale not in self._resolvers:
-            from .utterances import UtteranceResolver
+            from .resolver import UtteranceResolver
 
             self._resolvers[content.locale] = UtteranceResolver.for_locale(content)
         return self._resolvers[content.locale]
@@ -125,9 +125,9 @@ class FreeSpeechInterceptor(AbstractRequestInterceptor):
         from ask_sdk_model import Slot
 
         from .builtin_slots import alexa_value
-        from .clock import device_zone, request_now
-        from .serializer import FastSerializer
-        from .utterances import SlotFill
+        from ..clock import device_zone, request_now
+        from ..serializer import FastSerializer
+        from .resolver import SlotFill
 
         data = {}
         for name, fill in match.slots.items():
