@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Iterator
 
 from .content import Answer, LocaleContent
-from .session_time import EARLY, LATE, MIDDLE, elapsed_words
+from .time_aware.session_time import EARLY, LATE, MIDDLE, elapsed_words
 
 PHRASES = "phrases"  # the `topic` of a conversation phrase
 ANY_PHASE = "any"  # an answer spoken when the time since the session is not known

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:  # the grammar is built on first use: a launch never needs it
     from .understanding.red_flags import RedFlagGrammar
 
-from .session_time import PHASES
+from .time_aware.session_time import PHASES
 
 
 URGENCIES = ("routine", "urgent", "emergency")

@@ -61,7 +61,7 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     if offer is None and answer.offers and topic is not None and answer_asks:
         offer = {"kind": MORE, "topic": topic, "variant": variant}
     if follow_up and not answer_asks:
-        from .timing import due_offer  # timing builds on this module
+        from .time_aware.answers import due_offer  # timing builds on this module
 
         due, due_kind = due_offer(handler_input, content)
         if due is not None:

@@ -15,7 +15,7 @@ from skill.builder import build_skill_builder, lambda_handler_for
 from skill.understanding.builtin_slots import alexa_value
 from skill.conversation_driver import Conversation
 from skill.persistence import SqlitePersistenceAdapter
-from skill.session_time import (InTheFuture, NotUnderstood, elapsed, elapsed_words,
+from skill.time_aware.session_time import (InTheFuture, NotUnderstood, elapsed, elapsed_words,
                                 phase, session_moment)
 
 from .helpers import ends, spoken

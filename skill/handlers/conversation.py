@@ -7,7 +7,7 @@ from dataclasses import replace
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest
 
-from .. import memory, reminders, timing
+from ..time_aware import answers, memory, reminders
 from ..responses import (CONVERSATION, ELICIT, LAST, MODE, MORE, MORE_OF, OFFER, REMEMBER,
                          REMINDER, replay, respond, restore)
 from ..speech import join
@@ -58,7 +58,7 @@ def tell_more(handler_input, content, wanted: dict | None):
     offered = target.answer()
     # The offered topic for the time since the session when that is known; "yes"
     # answered one question already, so no second one about the time.
-    return respond(handler_input, timing.timed(handler_input, offered) or offered, content,
+    return respond(handler_input, answers.timed(handler_input, offered) or offered, content,
                    topic=target.id)
 
 
@@ -78,13 +78,13 @@ class YesMoreHandler(ContentHandler):
             return tell_more(handler_input, content, attrs.get(MORE_OF))
         kind = offer.get("kind")
         if kind == REMEMBER:
-            return timing.accept_remember(handler_input, content)
+            return answers.accept_remember(handler_input, content)
         if kind == REMINDER:
-            return timing.accept_reminder(handler_input, content)
+            return answers.accept_reminder(handler_input, content)
         if kind == MORE:
             return tell_more(handler_input, content, offer)
         if ELICIT in attrs:  # "yes" to "when was your session?" says no time
-            return timing.reply_not_a_time(handler_input, content, said_yes=True)
+            return answers.reply_not_a_time(handler_input, content, said_yes=True)
         return respond(handler_input, content.phrase("yes_without_offer"), content,
                        follow_up=False, filler=True)
 
@@ -100,12 +100,12 @@ class NoHandler(ContentHandler):
         attrs = handler_input.attributes_manager.session_attributes
         kind = (attrs.get(OFFER) or {}).get("kind")
         if ELICIT in attrs:
-            return timing.time_left_unknown(handler_input, content)
+            return answers.time_left_unknown(handler_input, content)
         if kind == REMEMBER:
-            return timing.decline_remember(handler_input, content)
+            return answers.decline_remember(handler_input, content)
         if kind == REMINDER:
             return respond(handler_input, content.phrase("no_reminder"), content, filler=True)
-        if attrs.get(timing.OFFERS_DUE):
+        if attrs.get(answers.OFFERS_DUE):
             # "No" to a topic's own offer: the offer it held back comes now.
             return respond(handler_input, content.phrase("okay"), content, filler=True)
         return respond(handler_input, content.phrase("no"), content, follow_up=False, filler=True)
@@ -123,7 +123,7 @@ class SessionTimeHandler(ContentHandler):
         def value(name):
             slot = slots.get(name)
             return slot.value if slot is not None and slot.value else None
-        return timing.session_told(handler_input, self.content_for(handler_input),
+        return answers.session_told(handler_input, self.content_for(handler_input),
                                    value("date"), value("time"), value("duration"))
 
 
@@ -135,9 +135,9 @@ class ForgetHandler(ContentHandler):
         content = self.content_for(handler_input)
         attrs = handler_input.attributes_manager.session_attributes
         phrase = content.phrase("forgotten" if memory.forget(handler_input) else "nothing_to_forget")
-        attrs.pop(timing.OFFERS_DUE, None)
+        attrs.pop(answers.OFFERS_DUE, None)
         # And what happens to a reminder already set: it stays, and where to delete it.
-        set_for = attrs.get(timing.REMINDER_SET)
+        set_for = attrs.get(answers.REMINDER_SET)
         kept = (content.phrase("reminder_kept_known").filling("when", set_for) if set_for
                 else content.phrase("reminder_kept"))
         return respond(handler_input, replace(phrase, speech=join(phrase.speech, kept.speech)),
@@ -171,7 +171,7 @@ class PermissionResponseHandler(ContentHandler):
         request = handler_input.request_envelope.request
         code = str(getattr(getattr(request, "status", None), "code", "") or "")
         status = (getattr(request, "payload", None) or {}).get("status")
-        return timing.permission_answered(handler_input, content,
+        return answers.permission_answered(handler_input, content,
                                           granted=code == "200" and status == "ACCEPTED")
 
 
@@ -187,7 +187,7 @@ class PhraseHandler(ContentHandler):
         intent = handler_input.request_envelope.request.intent
         name = getattr(intent, "name", None)
         if name == "AMAZON.FallbackIntent" and ELICIT in attrs:
-            return timing.reply_not_a_time(handler_input, content)  # an unclear time
+            return answers.reply_not_a_time(handler_input, content)  # an unclear time
         phrase = PHRASE_FOR_INTENT.get(name, FALLBACK_PHRASE)
         if name not in PHRASE_FOR_INTENT:
             log.info("no topic for intent %s; answering with the fallback", name)

@@ -1,7 +1,7 @@
 """One handler for every content topic: the words live in content/, not here."""
 from __future__ import annotations
 
-from .. import timing
+from ..time_aware import answers
 from ..responses import respond
 from ..understanding.free_speech import READ_BY_GRAMMAR
 from ..routing import Route, route
@@ -39,12 +39,12 @@ class TopicHandler(ContentHandler):
         if answer.phases:
             # Urgent answers never wait for a question back: they are spoken in
             # their general form when the session time is unknown.
-            answer_now = timing.timed(handler_input, answer)
+            answer_now = answers.timed(handler_input, answer)
             if answer_now is not None:
                 answer = answer_now
-            elif not self.urgent and timing.should_ask_when(handler_input, answer):
+            elif not self.urgent and answers.should_ask_when(handler_input, answer):
                 # Answer first: the general answer holds both phases; then one short question.
-                return timing.answer_then_ask_when(handler_input, content, found, answer)
+                return answers.answer_then_ask_when(handler_input, content, found, answer)
         # Urgent and emergency answers never end with "what else would you like to know?".
         return respond(handler_input, answer, content, topic=found.topic.id,
                        variant=found.variant, follow_up=not self.urgent)

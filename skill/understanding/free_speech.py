@@ -125,7 +125,7 @@ class FreeSpeechInterceptor(AbstractRequestInterceptor):
         from ask_sdk_model import Slot
 
         from .builtin_slots import alexa_value
-        from ..clock import device_zone, request_now
+        from ..time_aware.clock import device_zone, request_now
         from ..serializer import FastSerializer
         from .resolver import SlotFill
 

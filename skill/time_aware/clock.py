@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone, tzinfo
 
-from .alexa_api import service_clients
+from ..alexa_api import service_clients
 
 log = logging.getLogger(__name__)
 ZONE_ATTR = "time_zone"  # cached per session: one settings call per conversation

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .alexa_api import service_clients
+from ..alexa_api import service_clients
 from .session_time import SessionTime
 
 PERMISSION = "alexa::alerts:reminders:skill:readwrite"

@@ -18,12 +18,12 @@ from datetime import timezone
 from ask_sdk_core.exceptions import PersistenceException
 
 from . import memory, reminders
-from .alexa_api import service_clients
+from ..alexa_api import service_clients
 from .clock import device_zone, request_now
-from .content import Answer, LocaleContent
-from .privacy import reminders_enabled
-from .responses import ELICIT, REMEMBER, REMINDER, compose, respond
-from .routing import Route
+from ..content import Answer, LocaleContent
+from ..privacy import reminders_enabled
+from ..responses import ELICIT, REMEMBER, REMINDER, compose, respond
+from ..routing import Route
 from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
                            session_moment)
 
