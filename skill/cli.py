@@ -64,7 +64,7 @@ def _skill(args):
     store = None
     if args.user:
         # Memory across runs is what --user is for; the adapter is chosen as in production.
-        from .persistence import persistence_from_environment
+        from .stores import persistence_from_environment
 
         # Expiry is judged on the conversation's clock, so --now plays the future too.
         store = persistence_from_environment(clock=args.now.timestamp if args.now else time.time)

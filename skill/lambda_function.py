@@ -9,7 +9,7 @@ import os
 from .alexa_api import LazyApiClient
 from .builder import build_skill_builder, lambda_handler_for
 from .content import get_content
-from .persistence import persistence_from_environment
+from .stores import persistence_from_environment
 
 logging.getLogger().setLevel(os.environ.get("AFTERCARE_LOG_LEVEL", "INFO"))
 

@@ -45,7 +45,7 @@ def _default_builder(skill_id: str | None):
     # default, safe across gunicorn workers) and the Alexa APIs through the SDK's client.
     from .alexa_api import LazyApiClient
     from .builder import build_skill_builder
-    from .persistence import persistence_from_environment
+    from .stores import persistence_from_environment
 
     try:
         store = persistence_from_environment()

@@ -10,7 +10,7 @@ import pytest
 from skill.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.conversation_driver import Conversation
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from skill.speech import spoken_seconds
 
 from .helpers import answered_topic, ends, spoken

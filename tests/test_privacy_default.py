@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from skill.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.conversation_driver import Conversation
-from skill.persistence import persistence_from_environment
+from skill.stores import persistence_from_environment
 
 from .helpers import spoken
 

@@ -17,7 +17,7 @@ from skill.builder import build_skill_builder, lambda_handler_for
 from skill.catalogue import entries
 from skill.content import data_file, default_content_dir, parse_yaml
 from skill.conversation_driver import Conversation
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from skill.speech import to_plain
 
 from .conftest import ROOT

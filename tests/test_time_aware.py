@@ -14,7 +14,7 @@ from skill.alexa_api import LazyApiClient, LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.understanding.builtin_slots import alexa_value
 from skill.conversation_driver import Conversation
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from skill.time_aware.session_time import (InTheFuture, NotUnderstood, elapsed, elapsed_words,
                                 phase, session_moment)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 
+from ..stores.records import DEFAULT_TTL_ATTRIBUTE as EXPIRES_AT  # epoch seconds
 from .session_time import SessionTime
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,6 @@ SESSION_AT = "session_at"
 DATE_ONLY = "session_date_only"
 FROM_STORE_CHECKED = "store_checked"
 REMEMBERED = "remembered"  # this conversation's session time is (now) kept in the store
-EXPIRES_AT = "expires_at"  # the adapters' TTL attribute, epoch seconds
 
 
 def _to_attrs(session: SessionTime) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.persistence.support import Clock
 
 # (test, figures) pairs, printed after the run so the numbers survive `-q`.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.persistence.support import envelope
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.persistence import (SqlitePersistenceAdapter, default_sqlite_path,
-                               persistence_from_environment)
+from skill.stores import default_sqlite_path, persistence_from_environment
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.persistence.support import envelope
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,7 @@ def test_the_sqlite_store_never_imports_boto3(tmp_path):
     # The CLI and the self-hosted server must not pay for boto3 (importing ask_sdk_dynamodb takes about 0.25 s here).
     script = f"""
 import sys
-from skill.persistence import persistence_from_environment
+from skill.stores import persistence_from_environment
 from tests.persistence.support import envelope
 adapter = persistence_from_environment({{"AFTERCARE_MEMORY": "on", "AFTERCARE_SQLITE_PATH": {str(tmp_path / 's.db')!r}}})
 adapter.save_attributes(envelope("u"), {{"a": 1}})

@@ -18,7 +18,8 @@ moto_server = pytest.importorskip("moto.server", reason="pip install 'moto[serve
 
 from ask_sdk_core.exceptions import PersistenceException  # noqa: E402
 
-from skill import persistence  # noqa: E402
+from skill import stores as persistence  # noqa: E402
+from skill.stores import records  # noqa: E402
 from tests.persistence.support import envelope  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -179,7 +180,7 @@ def test_chosen_by_configuration_in_a_process_without_aws_settings(endpoint, tab
     # default resource must not stop the adapter the configuration describes.
     script = f"""
 import sys
-from skill.persistence import persistence_from_environment
+from skill.stores import persistence_from_environment
 from tests.persistence.support import envelope
 adapter = persistence_from_environment({{
     "AFTERCARE_MEMORY": "on", "AFTERCARE_STORE": "dynamodb", "AFTERCARE_DYNAMODB_TABLE": {TABLE!r},
@@ -198,6 +199,6 @@ print(loaded_before_use, type(adapter._real()).__name__, adapter.get_attributes(
 
 def test_conversions_keep_json_types():
     value = {"a": 1, "b": 1.5, "c": [2, 2.25, {"d": True}], "e": None, "f": "x"}
-    stored = persistence._to_dynamodb(value)
+    stored = records._to_dynamodb(value)
     assert stored["b"] == Decimal("1.5") and stored["c"][1] == Decimal("2.25")
-    assert persistence._from_dynamodb(stored) == value
+    assert records._from_dynamodb(stored) == value

@@ -9,7 +9,7 @@ import pytest
 from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.persistence.support import envelope
 
 ALICE = "amzn1.ask.account.ALICE-7f3a"

@@ -13,7 +13,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from skill.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.conversation_driver import Conversation
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.helpers import answered_topic, spoken
 
 NY = ZoneInfo("America/New_York")

@@ -14,7 +14,7 @@ import argparse
 import sys
 import time
 
-from skill.persistence import SqlitePersistenceAdapter
+from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.persistence.support import envelope
 
 

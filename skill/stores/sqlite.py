@@ -1,6 +1,6 @@
 """The SQLite store: one file, safe with several gunicorn worker processes.
 
-Kept apart from skill/persistence.py so that a deployment on DynamoDB never imports sqlite3.
+Kept apart from skill/stores/__init__.py so that a deployment on DynamoDB never imports sqlite3.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from typing import Callable, Iterator, Mapping
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from .persistence import DEFAULT_TABLE, DEFAULT_TTL_ATTRIBUTE, BUSY_TIMEOUT_SECONDS, _IDENTIFIER, user_id_keygen, expiry_of
+from .records import (BUSY_TIMEOUT_SECONDS, DEFAULT_TABLE, DEFAULT_TTL_ATTRIBUTE, _IDENTIFIER,
+                      expiry_of, user_id_keygen)
 
 log = logging.getLogger(__name__)
 
