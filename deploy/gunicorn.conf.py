@@ -13,15 +13,15 @@ import logging
 import os
 import sys
 
-from skill.serve import (ConfigurationError, WebServiceConfig, check_bind_policy,
-                         gunicorn_bind)
+from skill.web.settings import (ConfigurationError, WebServiceConfig, check_bind_policy,
+                                gunicorn_bind)
 
 try:
     _env = WebServiceConfig.from_env()
 except ConfigurationError as error:
     sys.exit(f"Error: {error}")  # one line, not gunicorn's "failed to read config" traceback
 
-wsgi_app = "skill.webservice:create_app()"
+wsgi_app = "skill.web.app:create_app()"
 bind = [gunicorn_bind(_env.host, _env.port)]
 workers = _env.workers
 # Sync workers: once the chain is cached a request is pure CPU work (parse, RSA verify,

@@ -201,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--locale", default="en-US", help="content locale (default en-US)")
     preview.set_defaults(func=_preview)
 
-    from .serve import add_serve_arguments, serve_command  # stdlib only: --help stays instant
+    # Both standard library only at import: --help stays instant.
+    from .web.server import serve_command
+    from .web.settings import add_serve_arguments
 
     serve = sub.add_parser("serve", help="run the skill as an HTTPS endpoint (Alexa web "
                            "service) under gunicorn")

@@ -197,7 +197,7 @@ def test_bundle_layout(lambda_bundle):
     assert not any(n.startswith("content/") and n.endswith(".yaml") for n in names)
     assert not {t.split("-")[0].lower() for t in tops} & FORBIDDEN_TOP_LEVEL
     # only the Lambda path of the skill package: no CLI, web service, local NLU or build code
-    assert not {"skill/cli.py", "skill/webservice.py", "skill/bundle.py"} & set(names)
+    assert not {"skill/cli.py", "skill/web/app.py", "skill/bundle.py"} & set(names)
     assert names == sorted(names)  # deterministic order
     for info in infos:
         assert (info.external_attr >> 16) & 0o444 == 0o444, info.filename  # readable by Lambda

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.serve import WebServiceConfig
+from skill.web.settings import WebServiceConfig
 
 from .cases import SKILL_ID, Requests
 from .chain_server import ChainServer

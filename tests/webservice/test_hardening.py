@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from skill.webservice import create_app
+from skill.web.app import create_app
 
 from ..fuzz.conftest import FIGURES
 from ..fuzz.test_lambda_fuzz import SEED, _mutate, _deep, response_problems

@@ -9,7 +9,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from skill.request_verification import (
+from skill.web.verification import (
     ApplicationIdVerifier, ChainDownloader, SigningKeys, TimestampVerifier,
     VerificationException, VerificationSetupError, build_verifiers, cert_chain_path,
     load_trust_store)

@@ -10,8 +10,9 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill import request_verification
-from skill.request_verification import VerificationException, _is_oscrypto_library_failure
+from skill.web import verification as request_verification
+from skill.web.sdk_compat import _is_oscrypto_library_failure
+from skill.web.verification import VerificationException
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ def python(code: str, *, path: Path | None = None) -> subprocess.CompletedProces
 def test_flask_ask_sdk_imports_in_a_fresh_interpreter():
     result = python("""
         import sys
-        import skill.webservice
+        import skill.web.app
         import flask_ask_sdk.skill_adapter
         # The stand-in never outlives the import it was made for.
         assert "certvalidator" not in sys.modules or hasattr(sys.modules["certvalidator"], "__file__")
@@ -65,7 +66,7 @@ def test_where_oscrypto_loads_the_real_certvalidator_is_used(tmp_path):
         "class PathError(Exception): pass\nclass ValidationError(Exception): pass\n")
     result = python("""
         import certvalidator
-        from skill import request_verification as rv
+        from skill.web import verification as rv
         import ask_sdk_webservice_support.verifier as sdk
         assert rv.SDK_CERTVALIDATOR_UNAVAILABLE is None
         assert sdk.CertificateValidator is certvalidator.CertificateValidator
@@ -76,7 +77,7 @@ def test_where_oscrypto_loads_the_real_certvalidator_is_used(tmp_path):
 
 def test_any_other_import_failure_is_not_hidden(tmp_path):
     path = _fake_package(tmp_path, "certvalidator", "raise ImportError('something else broke')")
-    result = python("import skill.request_verification", path=path)
+    result = python("import skill.web.verification", path=path)
     assert result.returncode != 0 and "something else broke" in result.stderr
 
 

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from skill.webservice import MAX_BODY_BYTES
+from skill.web.app import MAX_BODY_BYTES
 
 from .cases import SKILL_ID
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = """
 import argparse, sys
-from skill.serve import add_serve_arguments, serve_command
+from skill.web.server import serve_command
+from skill.web.settings import add_serve_arguments
 parser = argparse.ArgumentParser()
 add_serve_arguments(parser)
 sys.exit(serve_command(parser.parse_args(sys.argv[1:])))

@@ -8,8 +8,8 @@ import pytest
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
-from skill.serve import ConfigurationError, WebServiceConfig
-from skill.webservice import MAX_BODY_BYTES, create_app
+from skill.web.settings import ConfigurationError, WebServiceConfig
+from skill.web.app import MAX_BODY_BYTES, create_app
 
 from .cases import BAD_CASES, OTHER_SKILL_ID, SKILL_ID
 
@@ -232,7 +232,7 @@ def test_the_checked_envelope_is_only_reused_for_the_same_text(requests_):
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
-    from skill.webservice import _CheckedEnvelopes
+    from skill.web.app import _CheckedEnvelopes
 
     envelopes = _CheckedEnvelopes(DefaultSerializer())
     first, second = requests_.wire().body, requests_.wire().body

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from skill import request_verification
-from skill.serve import (AMAZON_CERT_ORIGIN, ConfigurationError, WebServiceConfig,
-                         add_serve_arguments, check_bind_policy, config_from_args, gunicorn_bind,
-                         is_loopback_bind, serve_command)
+from skill.web import verification as request_verification
+from skill.web.server import serve_command
+from skill.web.settings import (AMAZON_CERT_ORIGIN, ConfigurationError, WebServiceConfig,
+                                add_serve_arguments, check_bind_policy, config_from_args,
+                                gunicorn_bind, is_loopback_bind)
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,7 +104,7 @@ def test_the_service_defaults_match_the_verifiers():
 
 def test_building_the_serve_parser_loads_no_web_stack():
     # `aftercare --help` must stay instant: Flask, the SDK and cryptography load on `serve`.
-    code = ("import argparse, sys; from skill.serve import add_serve_arguments; "
+    code = ("import argparse, sys; from skill.web.settings import add_serve_arguments; "
             "add_serve_arguments(argparse.ArgumentParser()); "
             "print(sorted(m for m in ('flask', 'cryptography', 'ask_sdk_core', 'gunicorn') "
             "if m in sys.modules))")

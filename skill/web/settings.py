@@ -1,19 +1,16 @@
-"""`aftercare serve`: the web service's settings, and gunicorn to run it.
+"""The web service's settings: AFTERCARE_* environment variables, overridden by the command line.
 
-Settings come from AFTERCARE_* environment variables, and the command line overrides
-them. This module imports only the standard library, so building the `aftercare` parser
-stays instant; Flask, the SDK and gunicorn load when the server starts.
+This module imports only the standard library and nothing from skill/web/, so building the
+`aftercare` parser stays instant and gunicorn's config file (deploy/gunicorn.conf.py) can read
+the settings before any worker loads Flask; skill/web/server.py runs gunicorn with them.
 """
 from __future__ import annotations
 
 import ipaddress
 import os
-import sys
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Callable, Mapping
 
-DEFAULT_GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
 AMAZON_CERT_ORIGIN = "https://s3.amazonaws.com"
 
 
@@ -154,44 +151,3 @@ def config_from_args(args, environ: Mapping[str, str] | None = None) -> WebServi
 
 def gunicorn_bind(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def serve_command(args) -> int:
-    try:
-        config = config_from_args(args)
-        config.check()
-        check_bind_policy([gunicorn_bind(config.host, config.port)], config.verify)
-    except ConfigurationError as error:
-        print(f"aftercare serve: {error}", file=sys.stderr)
-        return 2
-    config_path = Path(args.gunicorn_config or os.environ.get("AFTERCARE_GUNICORN_CONFIG")
-                       or DEFAULT_GUNICORN_CONFIG)
-    if not config_path.is_file():
-        print(f"aftercare serve: gunicorn config {config_path} not found; "
-              "pass --gunicorn-config", file=sys.stderr)
-        return 2
-    _gunicorn_server(config, config_path).run()
-    return 0
-
-
-def _gunicorn_server(config: WebServiceConfig, config_path: Path):
-    from gunicorn.app.base import Application  # only `serve` needs gunicorn
-
-    class GunicornServer(Application):
-        """gunicorn with deploy/gunicorn.conf.py, then the command line on top."""
-
-        def __init__(self, config: WebServiceConfig, config_path: Path):
-            self.webservice_config, self.config_path = config, config_path
-            super().__init__(prog="aftercare serve")
-
-        def load_config(self):
-            self.load_config_from_file(str(self.config_path))
-            self.cfg.set("bind", [gunicorn_bind(self.webservice_config.host,
-                                                self.webservice_config.port)])
-            self.cfg.set("workers", self.webservice_config.workers)
-
-        def load(self):
-            from .webservice import create_app  # in the master, before the workers fork
-            return create_app(self.webservice_config)
-
-    return GunicornServer(config, config_path)

@@ -7,22 +7,19 @@ must be its RSA PKCS#1 v1.5 SHA-256 signature over the raw body, and the request
 fresh. Each rule below raises ``VerificationException``, which flask-ask-sdk turns into
 HTTP 400. Nothing here imports Flask, so the rules can be tested on their own.
 
-The module also makes ``ask_sdk_webservice_support`` importable where oscrypto cannot load
-libcrypto (see ``_import_sdk_verifier_module``).
+The SDK's verifier classes come from skill/web/sdk_compat.py, which makes
+``ask_sdk_webservice_support`` importable where oscrypto cannot load libcrypto.
 """
 from __future__ import annotations
 
 import base64
 import binascii
-import importlib
 import logging
 import posixpath
 import re
 import ssl
-import sys
 import threading
 import time
-import types
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,7 +37,10 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from .serve import is_loopback_host
+# SDK_CERTVALIDATOR_UNAVAILABLE is re-exported: the app reports it at start-up.
+from .sdk_compat import (SDK_CERTVALIDATOR_UNAVAILABLE, AbstractVerifier,  # noqa: F401
+                         VerificationException)
+from .settings import is_loopback_host
 
 log = logging.getLogger(__name__)
 
@@ -49,93 +49,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-# --- Making the SDK importable on OpenSSL >= 3.0.10 -------------------------------------
-#
-# ask_sdk_webservice_support.verifier (imported by flask_ask_sdk) imports certvalidator,
-# which imports oscrypto, and oscrypto 1.3.0 (the latest release) raises
-# LibraryNotFoundError at import because it cannot parse a two-digit OpenSSL patch
-# version such as "3.0.19". Only the SDK's own RequestVerifier uses certvalidator, and
-# this service does not use that verifier: it verifies with the classes below.
-#
-# So when, and only when, that exact failure happens, the import of the SDK module runs
-# against a stand-in certvalidator whose CertificateValidator refuses every chain. Should
-# anyone switch the SDK's RequestVerifier back on, it fails closed (HTTP 400 for every
-# request) instead of passing anything. The stand-in is removed from sys.modules straight
-# after, so nothing else in the process mistakes it for the real package. Where oscrypto
-# loads, the real certvalidator is used untouched. No installed file is edited.
-
-SDK_VERIFIER_MODULE = "ask_sdk_webservice_support.verifier"
-
-
-def _is_oscrypto_library_failure(error: BaseException | None) -> bool:
-    """True for oscrypto's 'cannot load or understand libcrypto' error, however wrapped."""
-    seen = 0
-    while error is not None and seen < 10:
-        kind = type(error)
-        if kind.__name__ == "LibraryNotFoundError" and kind.__module__.startswith("oscrypto"):
-            return True
-        error = error.__cause__ or error.__context__
-        seen += 1
-    return False
-
-
-def _refusing_certvalidator(reason: str) -> dict[str, types.ModuleType]:
-    package = types.ModuleType("certvalidator", f"Stand-in: {reason}. Every use refuses.")
-    errors = types.ModuleType("certvalidator.errors")
-
-    class PathError(Exception):
-        pass
-
-    class ValidationError(Exception):
-        pass
-
-    class CertificateValidator:
-        def __init__(self, *args, **kwargs):
-            # ValidationError is what the SDK's RequestVerifier catches and turns into a
-            # VerificationException, so its callers answer 400.
-            raise ValidationError(f"certvalidator is unavailable: {reason}")
-
-    errors.PathError, errors.ValidationError = PathError, ValidationError
-    package.errors, package.CertificateValidator = errors, CertificateValidator
-    package.__path__ = []  # a package, so "certvalidator.errors" resolves to the stand-in
-    return {"certvalidator": package, "certvalidator.errors": errors}
-
-
-def _import_sdk_verifier_module() -> tuple[types.ModuleType, str | None]:
-    """The SDK's verifier module, and why its own certificate check is disabled (or None)."""
-    if SDK_VERIFIER_MODULE in sys.modules:
-        module = sys.modules[SDK_VERIFIER_MODULE]
-        return module, getattr(module.CertificateValidator, "unavailable_reason", None)
-    try:
-        import certvalidator  # noqa: F401  (the import is the probe)
-    except Exception as error:  # oscrypto raises LibraryNotFoundError, not ImportError
-        if not _is_oscrypto_library_failure(error):
-            raise
-        reason = f"oscrypto cannot load libcrypto ({error})"
-    else:
-        return importlib.import_module(SDK_VERIFIER_MODULE), None
-
-    stand_ins = _refusing_certvalidator(reason)
-    saved = {name: sys.modules.get(name) for name in stand_ins}
-    sys.modules.update(stand_ins)
-    try:
-        module = importlib.import_module(SDK_VERIFIER_MODULE)
-    finally:
-        for name, stand_in in stand_ins.items():
-            if sys.modules.get(name) is stand_in:
-                if saved[name] is None:
-                    del sys.modules[name]
-                else:
-                    sys.modules[name] = saved[name]
-    module.CertificateValidator.unavailable_reason = reason
-    return module, reason
-
-
-_sdk_verifier, SDK_CERTVALIDATOR_UNAVAILABLE = _import_sdk_verifier_module()
-AbstractVerifier = _sdk_verifier.AbstractVerifier
-VerificationException = _sdk_verifier.VerificationException
 
 
 # --- Amazon's rules ---------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The self-hosted HTTPS way in: the skill served by flask-ask-sdk's SkillAdapter.
 
-``create_app()`` is the Flask app factory (gunicorn: ``skill.webservice:create_app()``;
-``aftercare serve`` in ``skill.serve``). POST / answers Alexa, GET /healthz answers load
-balancers. Requests are verified as Amazon requires (``skill.request_verification``)
+``create_app()`` is the Flask app factory (gunicorn: ``skill.web.app:create_app()``;
+``aftercare serve`` in ``skill.web.server``). POST / answers Alexa, GET /healthz answers load
+balancers. Requests are verified as Amazon requires (``skill.web.verification``)
 unless verification is turned off for local development. TLS is terminated in front.
 """
 from __future__ import annotations
@@ -18,14 +18,16 @@ from ask_sdk_model.services import Serializer
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-# request_verification first: it makes flask_ask_sdk importable where oscrypto cannot load.
-from . import request_verification as verification
-from flask_ask_sdk.skill_adapter import (  # noqa: E402
-    VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
+from ..builder import create_skill
+from ..request_limits import MAX_EVENT_DEPTH, depth_within, limit_event
+from . import verification
+from .sdk_compat import flask_skill_adapter
+from .settings import ConfigurationError, WebServiceConfig
 
-from .builder import create_skill
-from .request_limits import MAX_EVENT_DEPTH, depth_within, limit_event
-from .serve import ConfigurationError, WebServiceConfig
+_skill_adapter = flask_skill_adapter()
+SkillAdapter = _skill_adapter.SkillAdapter
+VERIFY_SIGNATURE_APP_CONFIG = _skill_adapter.VERIFY_SIGNATURE_APP_CONFIG
+VERIFY_TIMESTAMP_APP_CONFIG = _skill_adapter.VERIFY_TIMESTAMP_APP_CONFIG
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,9 @@ def _warn_unverified() -> None:
 def _default_builder(skill_id: str | None):
     # The same skill as Lambda's entry point: the store AFTERCARE_STORE picks (SQLite by
     # default, safe across gunicorn workers) and the Alexa APIs through the SDK's client.
-    from .alexa_api import LazyApiClient
-    from .builder import build_skill_builder
-    from .stores import persistence_from_environment
+    from ..alexa_api import LazyApiClient
+    from ..builder import build_skill_builder
+    from ..stores import persistence_from_environment
 
     try:
         store = persistence_from_environment()
