@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from skill import responses  # noqa: E402
 from skill.builder import build_skill_builder, lambda_handler_for  # noqa: E402
 from skill.content import get_content  # noqa: E402
-from skill.conversation_driver import Conversation  # noqa: E402
+from skill.local.conversation import Conversation  # noqa: E402
 
 README = REPO_ROOT / "bench" / "README.md"
 BEGIN = "<!-- apl-cost: begin (written by bench/bench_apl.py) -->"

@@ -3,7 +3,7 @@
 On Lambda and the web service: the SDK's DefaultApiClient, imported only when a
 handler first calls an API, because it pulls in `requests` (tens of
 milliseconds of cold start for a path most questions never take).
-Locally (`aftercare chat`): an in-process stand-in that answers as Alexa would.
+Locally (`aftercare chat`): the stand-in in skill/local/alexa_api.py.
 
 Alexa gives the whole answer 8 seconds, and the SDK's client waits forever: a silent
 endpoint once held a worker 20 s. Every call here gives up after API_TIMEOUT_SECONDS and
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sys
 
 from ask_sdk_model.services import ApiClient, ApiClientResponse
 
@@ -67,38 +66,3 @@ class LazyApiClient(ApiClient):
             log.warning("Alexa API call failed: %s", type(error).__name__)
             return ApiClientResponse(headers=[("Content-Type", "application/json")],
                                      status_code=503, body=_UNAVAILABLE)
-
-
-class LocalAlexaApi(ApiClient):
-    """Answers the settings and reminders calls the skill makes, for the terminal."""
-
-    def __init__(self, time_zone: str | None, reminders_allowed: bool = True, report=sys.stderr):
-        self.time_zone = time_zone
-        self.reminders_allowed = reminders_allowed
-        self.report = report
-        self.reminders: list[dict] = []
-
-    def invoke(self, request):
-        import json  # the local stand-in's needs stay off the Lambda cold start
-        import re
-        import uuid
-
-        if request.method == "GET" and re.search(r"/v2/devices/[^/]+/settings/System.timeZone$", request.url):
-            if not self.time_zone:
-                return ApiClientResponse(headers=[], status_code=204, body="")
-            return ApiClientResponse(headers=[], status_code=200, body=json.dumps(self.time_zone))
-        if request.method == "POST" and request.url.endswith("/v1/alerts/reminders"):
-            if not self.reminders_allowed:
-                return ApiClientResponse(headers=[], status_code=401,
-                                         body=json.dumps({"code": "UNAUTHORIZED", "message": "no consent"}))
-            # The SDK hands over the body already serialised to JSON-ready data.
-            payload = request.body if isinstance(request.body, dict) else json.loads(request.body)
-            self.reminders.append(payload)
-            if self.report:
-                trigger = payload.get("trigger", {})
-                when = trigger.get("scheduledTime") or f"in {trigger.get('offsetInSeconds')} s"
-                print(f"(reminder set: {when} {trigger.get('timeZoneId', '')})".rstrip(),
-                      file=self.report)
-            body = {"alertToken": str(uuid.uuid4()), "status": "ON", "version": "1"}
-            return ApiClientResponse(headers=[], status_code=201, body=json.dumps(body))
-        return ApiClientResponse(headers=[], status_code=404, body=json.dumps({"message": "not here"}))

@@ -47,10 +47,10 @@ def _skill(args):
     from datetime import timezone
     from zoneinfo import ZoneInfo
 
-    from .alexa_api import LocalAlexaApi
+    from .local.alexa_api import LocalAlexaApi
     from .builder import build_skill_builder, lambda_handler_for
     from .content import DEFAULT_LOCALE, ContentError, get_content
-    from .conversation_driver import Conversation
+    from .local.conversation import Conversation
 
     try:
         content = get_content()
@@ -111,7 +111,7 @@ def _speaker(args):
     """--speak: each answer through espeak-ng, played, or written where there is no sound device."""
     if not args.speak:
         return lambda response: None
-    from .voice import Speaker, VoiceUnavailable
+    from .local.voice import Speaker, VoiceUnavailable
 
     try:
         speaker = Speaker(args.locale, args.speak_dir)
@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _preview(args) -> int:
-    from .preview import command
+    from .local.preview import command
 
     return command(args)
 

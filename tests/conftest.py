@@ -7,8 +7,8 @@ import pytest
 
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.content import get_content
-from skill.conversation_driver import Conversation
-from skill.envelopes import LocalSession
+from skill.local.conversation import Conversation
+from skill.local.envelopes import LocalSession
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

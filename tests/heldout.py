@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from skill.conversation_driver import Conversation, split_invocation
+from skill.local.conversation import Conversation, split_invocation
 from skill.understanding.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
 from skill.understanding.resolver import FALLBACK, SlotFill, normalise
 

@@ -12,7 +12,7 @@ from ask_sdk_model.services import ApiClientRequest
 from skill import alexa_api
 from skill.alexa_api import LazyApiClient
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 
 from .helpers import spoken
 

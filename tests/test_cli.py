@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill.conversation_driver import split_invocation
+from skill.local.conversation import split_invocation
 
 from .conftest import ROOT
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.envelopes import LocalSession
+from skill.local.envelopes import LocalSession
 from skill.understanding.free_speech import slot_json
 from skill.understanding.resolver import SlotFill
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.alexa_api import LocalAlexaApi
+from skill.local.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 from skill.time_aware.session_time import NotYet, session_moment
 
 from .helpers import answered_topic, ends, spoken

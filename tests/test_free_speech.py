@@ -68,7 +68,7 @@ def test_a_long_rambling_sentence_that_names_an_emergency_still_escalates(handle
 
 
 def test_free_speech_in_an_unsupported_locale_names_no_countrys_number(handler):
-    from skill.envelopes import LocalSession
+    from skill.local.envelopes import LocalSession
 
     session = LocalSession(locale="fr-FR")
     text = spoken(handler(free_speech(session, "je ne peux pas respirer"), None))

@@ -89,7 +89,7 @@ DEVELOPMENT_HALVES = ("a.dev", "a.dev2", "b.dev", "b.dev2", "c.dev", "c.dev2", "
 
 @pytest.mark.parametrize("half", DEVELOPMENT_HALVES)
 def test_development_halves_hold_their_ground(half, handler, en, resolver):
-    from skill.conversation_driver import Conversation
+    from skill.local.conversation import Conversation
 
     report = score(lambda: Conversation(handler, en, resolver=resolver), load_half("en-US", half))
     FIGURES.extend(f"en-US {half} (development): {line}" for line in report.lines())
@@ -102,7 +102,7 @@ def test_development_halves_hold_their_ground(half, handler, en, resolver):
 
 @pytest.fixture(scope="module", params=TEST_HALVES)
 def test_half(request, handler, en, resolver):
-    from skill.conversation_driver import Conversation
+    from skill.local.conversation import Conversation
 
     def make():
         return Conversation(handler, en, resolver=resolver)

@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill import cli, preview, voice
-from skill.catalogue import PHRASES, Entry, entries
+from skill import cli
+from skill.local import preview, voice
+from skill.local.catalogue import PHRASES, Entry, entries
 from skill.content import Answer
 
 from .tools import need

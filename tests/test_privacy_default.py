@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from skill.alexa_api import LocalAlexaApi
+from skill.local.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 from skill.stores import persistence_from_environment
 
 from .helpers import spoken

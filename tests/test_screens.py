@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill import screens
-from skill.alexa_api import LocalAlexaApi
+from skill.local.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.catalogue import entries
+from skill.local.catalogue import entries
 from skill.content import data_file, default_content_dir, parse_yaml
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 from skill.stores.sqlite import SqlitePersistenceAdapter
 from skill.speech import to_plain
 
@@ -208,7 +208,7 @@ def test_a_voice_only_request_never_loads_the_screen_code():
 import json, sys
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.content import get_content
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 content = get_content()
 talk = Conversation(lambda_handler_for(build_skill_builder(content=content)), content["en-US"])
 talk.say("how long will I be sore")

@@ -7,7 +7,7 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.envelopes import LocalSession
+from skill.local.envelopes import LocalSession
 from skill.understanding.free_speech import slot_json
 from skill.serializer import FastSerializer
 from skill.understanding.resolver import SlotFill

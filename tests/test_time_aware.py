@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.alexa_api import LazyApiClient, LocalAlexaApi
+from skill.alexa_api import LazyApiClient
+from skill.local.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.understanding.builtin_slots import alexa_value
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 from skill.stores.sqlite import SqlitePersistenceAdapter
 from skill.time_aware.session_time import (InTheFuture, NotUnderstood, elapsed, elapsed_words,
                                 phase, session_moment)

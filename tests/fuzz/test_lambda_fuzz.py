@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill.envelopes import LocalSession
+from skill.local.envelopes import LocalSession
 
 from .conftest import FIGURES
 

@@ -10,9 +10,9 @@ import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.alexa_api import LocalAlexaApi
+from skill.local.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
-from skill.conversation_driver import Conversation
+from skill.local.conversation import Conversation
 from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.helpers import answered_topic, spoken
 

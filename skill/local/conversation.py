@@ -5,14 +5,14 @@ import re
 from datetime import datetime, timezone, tzinfo
 from typing import Callable
 
-from .understanding.builtin_slots import alexa_value
-from .content import DEFAULT_LOCALE, LocaleContent
+from ..understanding.builtin_slots import alexa_value
+from ..content import DEFAULT_LOCALE, LocaleContent
 from .envelopes import LOCAL_SKILL_ID, LocalSession
-from .understanding.free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
+from ..understanding.free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
 from .slot_replies import SlotReplyGrammar
 from .spelling import Speller
-from .speech import to_ssml
-from .understanding.resolver import FALLBACK, Match, SlotFill, UtteranceResolver, model_path, normalise
+from ..speech import to_ssml
+from ..understanding.resolver import FALLBACK, Match, SlotFill, UtteranceResolver, model_path, normalise
 
 INVOCATION = "needling aftercare"
 ELICIT_SLOT = "Dialog.ElicitSlot"
@@ -165,7 +165,7 @@ class Conversation:
         if self.asked_for is not None:
             # Alexa speaks its own question after the skill's words, and waits for the answer.
             said = (response.get("response") or {}).get("outputSpeech", {}).get("ssml", "")
-            from .speech import to_plain
+            from ..speech import to_plain
 
             spoken = " ".join(p for p in (to_plain(said) if said else "", ALEXA_ASKS_FOR_REMINDERS) if p)
             response = {**response, "response": {**response["response"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from .understanding.resolver import _stem, normalise
+from ..understanding.resolver import _stem, normalise
 
 SPELLING_THRESHOLD = 85
 SHORTEST_CORRECTED = 6  # shorter words are too close to too many others ("plane", "place")

@@ -2,7 +2,7 @@
 
 On a device, Alexa takes a reply by an intent's slot samples only while the skill's last
 response carried `Dialog.ElicitSlot` for that intent; otherwise "yesterday" on its own means
-nothing. The local driver (skill/conversation_driver.py) follows the same rule with this
+nothing. The local driver (skill/local/conversation.py) follows the same rule with this
 grammar, built from the same slot samples in interaction_model/, and the built-in slot
 grammar of skill/understanding/builtin_slots.py. The local resolver (skill/understanding/resolver.py) never sees these
 samples.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .understanding.builtin_slots import PATTERNS
+from ..understanding.builtin_slots import PATTERNS
 
 _SLOT_REF = re.compile(r"\{(\w+)\}")
 # Said before or after a reply without changing it: "um, yesterday I think".

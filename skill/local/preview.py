@@ -1,6 +1,6 @@
 """`aftercare preview`: every answer spoken into a WAV, with a report a clinic can review.
 
-A clinic approving the skill should hear it, not read YAML: each entry of skill/catalogue.py
+A clinic approving the skill should hear it, not read YAML: each entry of skill/local/catalogue.py
 is spoken by espeak-ng into DIR/<topic>.<variant>.<phase>.<part>.wav, and DIR/report.md and
 DIR/report.csv list the words, the seconds and the source section of each, flagging an answer
 over 20 seconds and an emergency answer whose first sentence is not the instruction.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import voice
 from .catalogue import Entry, entries
-from .content import LocaleContent
-from .speech import to_ssml, word_count
+from ..content import LocaleContent
+from ..speech import to_ssml, word_count
 
 MAX_SECONDS = 20.0  # one or two breaths (DESIGN.md voice rules)
 INSTRUCTION_TARGET = 3.0  # seconds until the emergency instruction has been heard
@@ -173,7 +173,7 @@ def command(args) -> int:
     """`aftercare preview --out DIR [--locale L]`."""
     import sys
 
-    from .content import ContentError, get_content
+    from ..content import ContentError, get_content
 
     try:
         content = get_content()

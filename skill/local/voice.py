@@ -14,7 +14,7 @@ import wave
 from collections import Counter
 from pathlib import Path
 
-from .speech import WORDS_PER_MINUTE
+from ..speech import WORDS_PER_MINUTE
 
 # The SSML elements espeak-ng speaks (its docs/markup.md); Alexa's own (amazon:effect,
 # amazon:emotion, amazon:domain), phoneme (Alexa's IPA, which espeak-ng does not read), lang,

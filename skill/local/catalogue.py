@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Iterator
 
-from .content import Answer, LocaleContent
-from .time_aware.session_time import EARLY, LATE, MIDDLE, elapsed_words
+from ..content import Answer, LocaleContent
+from ..time_aware.session_time import EARLY, LATE, MIDDLE, elapsed_words
 
 PHRASES = "phrases"  # the `topic` of a conversation phrase
 ANY_PHASE = "any"  # an answer spoken when the time since the session is not known
