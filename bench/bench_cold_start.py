@@ -27,7 +27,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from skill.bundle import build_lambda_bundle, unchecked_pyc  # noqa: E402
+from skill.build.lambda_bundle import build_lambda_bundle, unchecked_pyc  # noqa: E402
 
 README = REPO_ROOT / "bench" / "README.md"
 BEGIN = "<!-- cold-start: begin (written by bench/bench_cold_start.py) -->"
@@ -162,7 +162,7 @@ FREE_SPEECH = {**LAUNCH, "session": {**LAUNCH["session"], "new": False},
 def plain_python() -> str:
     """The Lambda runtime's Python, which the bundle is built for, else the interpreter behind
     this virtualenv: with -I -S it sees only the standard library."""
-    from skill.bundle import Target
+    from skill.build.lambda_bundle import Target
 
     return Target.declared().interpreter() or getattr(sys, "_base_executable", None) or sys.executable
 

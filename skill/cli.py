@@ -210,14 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_arguments(serve)
     serve.set_defaults(func=serve_command)
 
-    from . import bundle  # cheap: the build's heavy imports happen inside its functions
+    # Cheap: the build's heavy imports happen inside its functions.
+    from .build import lambda_bundle, skill_package
 
     lam = sub.add_parser("build-lambda", help="write the AWS Lambda bundle zip and print its size")
-    bundle.add_build_lambda_arguments(lam)
-    lam.set_defaults(func=bundle.run_build_lambda)
+    lambda_bundle.add_build_lambda_arguments(lam)
+    lam.set_defaults(func=lambda_bundle.run_build_lambda)
     sync = sub.add_parser("sync-models", help="copy interaction_model/ into deploy/skill-package")
-    bundle.add_sync_models_arguments(sync)
-    sync.set_defaults(func=bundle.run_sync_models)
+    skill_package.add_sync_models_arguments(sync)
+    sync.set_defaults(func=skill_package.run_sync_models)
     return parser
 
 

@@ -10,7 +10,7 @@ Layout:
 
 An installed package carries the same tree as skill/data/content (pyproject.toml maps it).
 
-The Lambda bundle carries the same files as JSON (skill/bundle.py converts them),
+The Lambda bundle carries the same files as JSON (skill/build/lambda_bundle.py converts them),
 because parsing JSON needs no YAML library at cold start; either form loads here.
 """
 from __future__ import annotations

@@ -11,4 +11,4 @@ cd "$root"
 # The bundle is built for the runtime ask-resources.json names, whatever Python runs this.
 # --strict-runtime: that runtime's Python must be on PATH to compile the bytecode; without it
 # Lambda would compile every module on every cold start.
-exec "$python" -m skill.bundle build-lambda --out "$out" --strict-runtime
+exec "$python" -m skill.build build-lambda --out "$out" --strict-runtime

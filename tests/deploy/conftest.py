@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.bundle import Target, build_lambda_bundle
+from skill.build.lambda_bundle import Target, build_lambda_bundle
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.bundle import (BundleError, Target, binaries_load_on, build_lambda_bundle,
-                          cached_name, lambda_requirements, plan_bundle, scan_lambda_path,
-                          unchecked_pyc)
+from skill.build.lambda_bundle import (BundleError, Target, binaries_load_on,
+                                       build_lambda_bundle, cached_name, lambda_requirements,
+                                       plan_bundle, scan_lambda_path, unchecked_pyc)
 from skill.content import ContentError, load_content
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -197,7 +197,7 @@ def test_bundle_layout(lambda_bundle):
     assert not any(n.startswith("content/") and n.endswith(".yaml") for n in names)
     assert not {t.split("-")[0].lower() for t in tops} & FORBIDDEN_TOP_LEVEL
     # only the Lambda path of the skill package: no CLI, web service, local NLU or build code
-    assert not {"skill/cli.py", "skill/web/app.py", "skill/bundle.py"} & set(names)
+    assert not {"skill/cli.py", "skill/web/app.py", "skill/build/lambda_bundle.py"} & set(names)
     assert names == sorted(names)  # deterministic order
     for info in infos:
         assert (info.external_attr >> 16) & 0o444 == 0o444, info.filename  # readable by Lambda

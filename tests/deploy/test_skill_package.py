@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.bundle import BundleError, stale_skill_package_models, sync_skill_package_models
+from skill.build.lambda_bundle import BundleError
+from skill.build.skill_package import stale_skill_package_models, sync_skill_package_models
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
@@ -46,7 +47,7 @@ def profile() -> dict:
 def test_skill_package_models_equal_interaction_model():
     assert _models(), "no interaction model in interaction_model/"
     assert stale_skill_package_models() == [], (
-        "run `aftercare sync-models` (or python -m skill.bundle sync-models)")
+        "run `aftercare sync-models` (or python -m skill.build sync-models)")
 
 
 def test_sync_copies_models_and_removes_stale_locales(tmp_path):
@@ -208,4 +209,4 @@ def test_build_hook_is_executable():
     # ASK CLI runs hooks/build.sh beside ask-resources.json instead of its own build.
     hook = DEPLOY / "hooks" / "build.sh"
     assert os.access(hook, os.X_OK)
-    assert "skill.bundle build-lambda" in hook.read_text()
+    assert "skill.build build-lambda" in hook.read_text()

@@ -1,11 +1,10 @@
-"""The AWS Lambda bundle, and the ASK skill package's copy of the interaction model.
-
-Two jobs for the `aftercare` CLI and for `deploy/hooks/build.sh` (which `ask deploy` runs):
+"""The AWS Lambda bundle, for the `aftercare` CLI and `deploy/hooks/build.sh` (which
+`ask deploy` runs):
 
   build_lambda_bundle(out)       the zip Lambda runs: skill/ and content/ side by side at the
                                  root, with the runtime dependencies and their bytecode
-  sync_skill_package_models()    interaction_model/<locale>.json -> the skill package, so the
-                                 model has one source of truth
+
+(The skill package's copy of the interaction model is skill/build/skill_package.py.)
 
 What goes in is read from the code: the skill modules the handler's imports reach, and the
 declared dependencies those modules import, with theirs, at the versions installed here (the
@@ -34,9 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]  # skill/build/lambda_bundle.py
 MODEL_DIR = REPO_ROOT / "interaction_model"
-SKILL_PACKAGE_MODEL_DIR = REPO_ROOT / "deploy" / "skill-package" / "interactionModels" / "custom"
 ASK_RESOURCES = REPO_ROOT / "deploy" / "ask-resources.json"
 
 LAMBDA_ENTRY = REPO_ROOT / "skill" / "lambda_function.py"
@@ -477,8 +475,8 @@ def _with_bytecode(plan: dict[str, Path], target: Target) -> dict[str, bytes]:
     sources = sorted((name, str(path)) for name, path in plan.items() if name.endswith(".py"))
     with tempfile.TemporaryDirectory() as out_dir:
         worker = ("import sys; sys.path.insert(0, sys.argv[1]); import warnings; "
-                  "warnings.simplefilter('ignore'); from skill.bundle import _compile_worker; "
-                  "_compile_worker()")
+                  "warnings.simplefilter('ignore'); "
+                  "from skill.build.lambda_bundle import _compile_worker; _compile_worker()")
         subprocess.run([python, "-I", "-S", "-c", worker, str(REPO_ROOT), out_dir],
                        input=json.dumps(sources), text=True, check=True)
         for index, (name, _) in enumerate(sources):
@@ -571,45 +569,6 @@ def declared_runtimes(ask_resources: Path = ASK_RESOURCES) -> set[str]:
     }
 
 
-# ---------------------------------------------------------------- the skill package's models
-
-def stale_skill_package_models(source: Path = MODEL_DIR,
-                               target: Path = SKILL_PACKAGE_MODEL_DIR) -> list[str]:
-    """Locale files that differ between interaction_model/ and the skill package."""
-    wanted = {p.name: p.read_bytes() for p in source.glob("*.json")}
-    have = {p.name: p.read_bytes() for p in target.glob("*.json")} if target.is_dir() else {}
-    names = wanted.keys() | have.keys()
-    return sorted(name for name in names if wanted.get(name) != have.get(name))
-
-
-def sync_skill_package_models(source: Path = MODEL_DIR,
-                              target: Path = SKILL_PACKAGE_MODEL_DIR) -> list[Path]:
-    """Copy interaction_model/<locale>.json into the skill package, removing stale locales.
-
-    Returns the skill package's model files, all now identical to their source.
-    """
-    models = sorted(source.glob("*.json"))
-    if not models:
-        raise BundleError(f"no interaction model in {source}")
-    for path in models:
-        try:
-            json.loads(path.read_bytes())
-        except ValueError as exc:  # fail here, not halfway through `ask deploy`
-            raise BundleError(f"{path}: not valid JSON: {exc}") from None
-    target.mkdir(parents=True, exist_ok=True)
-    for old in target.glob("*.json"):
-        if not (source / old.name).is_file():
-            old.unlink()
-    written = []
-    for path in models:
-        dest = target / path.name
-        data = path.read_bytes()
-        if not dest.is_file() or dest.read_bytes() != data:
-            dest.write_bytes(data)
-        written.append(dest)
-    return written
-
-
 # ---------------------------------------------------------------- CLI glue
 
 def add_build_lambda_arguments(parser: argparse.ArgumentParser) -> None:
@@ -639,39 +598,3 @@ def run_build_lambda(args: argparse.Namespace) -> int:
     print(f"{args.out}: {size:,} bytes ({size / 2**20:.1f} MiB), "
           f"for Lambda {target.runtime} on {target.architecture}")
     return 0
-
-
-def add_sync_models_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if the skill package's copy is stale")
-
-
-def run_sync_models(args: argparse.Namespace) -> int:
-    if args.check:
-        stale = stale_skill_package_models()
-        for name in stale:
-            print(f"stale: deploy/skill-package/interactionModels/custom/{name}", file=sys.stderr)
-        return 1 if stale else 0
-    try:
-        written = sync_skill_package_models()
-    except BundleError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for path in written:
-        print(path.relative_to(REPO_ROOT))
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m skill.bundle ...`: the same commands without the full CLI."""
-    parser = argparse.ArgumentParser(prog="python -m skill.bundle")
-    commands = parser.add_subparsers(dest="command", required=True)
-    add_build_lambda_arguments(commands.add_parser("build-lambda", help="write the AWS Lambda zip"))
-    add_sync_models_arguments(commands.add_parser("sync-models", help="copy interaction_model/ "
-                                                  "into the ASK skill package"))
-    args = parser.parse_args(argv)
-    return run_build_lambda(args) if args.command == "build-lambda" else run_sync_models(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
