@@ -8,8 +8,9 @@ import time
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_model import IntentRequest
 
+from .state import STARTED
+
 log = logging.getLogger("skill.requests")
-_STARTED = "_started"
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,100}\Z")
 
 
@@ -29,12 +30,12 @@ def request_label(request) -> str:
 
 class StartTimer(AbstractRequestInterceptor):
     def process(self, handler_input):
-        handler_input.attributes_manager.request_attributes[_STARTED] = time.perf_counter()
+        handler_input.attributes_manager.request_attributes[STARTED] = time.perf_counter()
 
 
 class LogLatency(AbstractResponseInterceptor):
     def process(self, handler_input, response):
-        started = handler_input.attributes_manager.request_attributes.get(_STARTED)
+        started = handler_input.attributes_manager.request_attributes.get(STARTED)
         elapsed_ms = (time.perf_counter() - started) * 1000 if started else float("nan")
         log.info("handled %s in %.1f ms", request_label(handler_input.request_envelope.request),
                  elapsed_ms)

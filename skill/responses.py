@@ -17,16 +17,9 @@ from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from .content import Answer, LocaleContent
-from .understanding.free_speech import DENIED
 from .speech import join, to_ssml
+from .state import CONVERSATION, DENIED, ELICIT, LAST, MODE, MORE, MORE_OF, OFFER
 
-MODE = "mode"
-CONVERSATION = "conversation"
-LAST = "last"
-OFFER = "offer"  # the one yes/no question pending: {"kind": MORE | REMEMBER | REMINDER, ...}
-MORE_OF = "more_of"  # the last answer that has more, for "tell me more": {"topic", "variant"}
-ELICIT = "eliciting"  # the session time asked for by Dialog.ElicitSlot: {"topic", "variant", ...}
-MORE, REMEMBER, REMINDER = "more", "remember", "reminder"
 EMERGENCY = "emergency"  # the topic whose denial earns the safety line
 SESSION_TIME_INTENT = "SessionTimeIntent"
 SESSION_TIME_SLOTS = ("date", "time", "duration")
@@ -61,7 +54,8 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     if offer is None and answer.offers and topic is not None and answer_asks:
         offer = {"kind": MORE, "topic": topic, "variant": variant}
     if follow_up and not answer_asks:
-        from .time_aware.answers import due_offer  # timing builds on this module
+        # On the first answer that may offer: the reminders' models stay off the cold start.
+        from .time_aware.offers import due_offer
 
         due, due_kind = due_offer(handler_input, content)
         if due is not None:

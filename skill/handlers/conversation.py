@@ -7,10 +7,11 @@ from dataclasses import replace
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest
 
-from ..time_aware import answers, memory, reminders
-from ..responses import (CONVERSATION, ELICIT, LAST, MODE, MORE, MORE_OF, OFFER, REMEMBER,
-                         REMINDER, replay, respond, restore)
+from ..responses import replay, respond, restore
 from ..speech import join
+from ..state import (CONVERSATION, ELICIT, LAST, MISSES, MODE, MORE, MORE_OF, OFFER, OFFERS_DUE,
+                     REMEMBER, REMINDER, REMINDER_SET)
+from ..time_aware import answers, memory, reminders
 from .base import ContentHandler
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,6 @@ PHRASE_FOR_INTENT = {
 }
 FALLBACK_PHRASE = "fallback_health"
 FALLBACKS = ("fallback", "fallback_health")
-MISSES = "misses"  # fallbacks in a row: the second one is worded differently
 
 
 class LaunchHandler(ContentHandler):
@@ -105,7 +105,7 @@ class NoHandler(ContentHandler):
             return answers.decline_remember(handler_input, content)
         if kind == REMINDER:
             return respond(handler_input, content.phrase("no_reminder"), content, filler=True)
-        if attrs.get(answers.OFFERS_DUE):
+        if attrs.get(OFFERS_DUE):
             # "No" to a topic's own offer: the offer it held back comes now.
             return respond(handler_input, content.phrase("okay"), content, filler=True)
         return respond(handler_input, content.phrase("no"), content, follow_up=False, filler=True)
@@ -135,9 +135,9 @@ class ForgetHandler(ContentHandler):
         content = self.content_for(handler_input)
         attrs = handler_input.attributes_manager.session_attributes
         phrase = content.phrase("forgotten" if memory.forget(handler_input) else "nothing_to_forget")
-        attrs.pop(answers.OFFERS_DUE, None)
+        attrs.pop(OFFERS_DUE, None)
         # And what happens to a reminder already set: it stays, and where to delete it.
-        set_for = attrs.get(answers.REMINDER_SET)
+        set_for = attrs.get(REMINDER_SET)
         kept = (content.phrase("reminder_kept_known").filling("when", set_for) if set_for
                 else content.phrase("reminder_kept"))
         return respond(handler_input, replace(phrase, speech=join(phrase.speech, kept.speech)),

@@ -1,14 +1,13 @@
 """One handler for every content topic: the words live in content/, not here."""
 from __future__ import annotations
 
-from ..time_aware import answers
 from ..responses import respond
-from ..understanding.free_speech import READ_BY_GRAMMAR
 from ..routing import Route, route
+from ..state import READ_BY_GRAMMAR, ROUTE
+from ..time_aware import answers
 from .base import ContentHandler
 
 
-_ROUTE = "_route"
 
 
 class TopicHandler(ContentHandler):
@@ -20,11 +19,11 @@ class TopicHandler(ContentHandler):
         # Safety's and the topics' can_handle and handle all need the route: work it out
         # once per request.
         cache = handler_input.attributes_manager.request_attributes
-        if _ROUTE not in cache:
+        if ROUTE not in cache:
             content = self.content_for(handler_input)
-            cache[_ROUTE] = content and route(handler_input.request_envelope.request, content,
+            cache[ROUTE] = content and route(handler_input.request_envelope.request, content,
                                               escalate=READ_BY_GRAMMAR not in cache)
-        found = cache[_ROUTE]
+        found = cache[ROUTE]
         if found and (found.topic.urgency != "routine") == self.urgent:
             return found
         return None

@@ -17,21 +17,16 @@ from datetime import timezone
 
 from ask_sdk_core.exceptions import PersistenceException
 
-from . import memory, reminders
-from ..alexa_api import service_clients
-from .clock import device_zone, request_now
 from ..content import Answer, LocaleContent
-from ..privacy import reminders_enabled
-from ..responses import ELICIT, REMEMBER, REMINDER, compose, respond
+from ..responses import compose, respond
 from ..routing import Route
+from ..state import ASKED_WHEN, ELICIT, OFFERS_DUE, REMINDER_SET
+from . import memory, reminders
+from .clock import device_zone, request_now
 from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
                            session_moment)
 
 log = logging.getLogger(__name__)
-ASKED_WHEN = "asked_when"
-OFFERS_DUE = "offers_due"  # the session time was told: its offers may follow
-OFFERS_MADE = "offers_made"  # offers already asked this conversation, never asked twice
-REMINDER_SET = "reminder_set"  # the local wall-clock words of a reminder set in this session
 OVERVIEW = "overview"
 
 
@@ -94,30 +89,6 @@ def reply_not_a_time(handler_input, content: LocaleContent, said_yes: bool = Fal
     if not asked.get("retried"):
         return _ask_again(handler_input, content, "when_yes" if said_yes else "when_not_understood")
     return time_left_unknown(handler_input, content, "time_unclear")
-
-
-def due_offer(handler_input, content: LocaleContent) -> tuple[Answer | None, str | None]:
-    """The next offer, once the session time was told: first keeping it, then the 48-hour
-    check. Each is asked at most once, and only at the end of a turn that asks nothing else."""
-    attrs = handler_input.attributes_manager.session_attributes
-    if not attrs.get(OFFERS_DUE):
-        return None, None
-    made = attrs.setdefault(OFFERS_MADE, [])
-    now = request_now(handler_input)
-    session = memory.known_session(handler_input, now)
-    if session is not None:
-        if (REMEMBER not in made and memory.has_store(handler_input)
-                and not memory.is_remembered(handler_input)):
-            made.append(REMEMBER)
-            return content.phrase("offer_remember"), REMEMBER
-        if (REMINDER not in made and not attrs.get(REMINDER_SET)
-                and service_clients(handler_input) is not None
-                and reminders_enabled()  # off unless the clinic turns it on (skill/privacy.py)
-                and reminders.worth_offering(session, now)):
-            made.append(REMINDER)
-            return content.phrase("offer_reminder"), REMINDER
-    attrs.pop(OFFERS_DUE, None)
-    return None, None
 
 
 def session_told(handler_input, content: LocaleContent, date_value, time_value, duration_value):

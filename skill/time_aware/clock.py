@@ -11,9 +11,9 @@ import logging
 from datetime import datetime, timezone, tzinfo
 
 from ..alexa_api import service_clients
+from ..state import ZONE_ATTR
 
 log = logging.getLogger(__name__)
-ZONE_ATTR = "time_zone"  # cached per session: one settings call per conversation
 
 
 def request_now(handler_input) -> datetime:

@@ -13,16 +13,13 @@ from datetime import datetime, timedelta, timezone
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 
+from ..state import DATE_ONLY, FROM_STORE_CHECKED, REMEMBERED, SESSION_AT
 from ..stores.records import DEFAULT_TTL_ATTRIBUTE as EXPIRES_AT  # epoch seconds
 from .session_time import SessionTime
 
 log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(hours=72)
-SESSION_AT = "session_at"
-DATE_ONLY = "session_date_only"
-FROM_STORE_CHECKED = "store_checked"
-REMEMBERED = "remembered"  # this conversation's session time is (now) kept in the store
 
 
 def _to_attrs(session: SessionTime) -> dict:

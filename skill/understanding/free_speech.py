@@ -16,6 +16,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_model import Intent, IntentRequest
 
 from ..content import LocaleContent
+from ..state import DENIED
 
 if TYPE_CHECKING:  # the resolver is imported on the first free-speech request, not at start-up
     from .resolver import Match, SlotFill, UtteranceResolver
@@ -47,8 +48,6 @@ OPENING_WORDS = {
     "BreatheStatementIntent": "breathe",
 }
 TEXT_SLOT = "text"
-DENIED = "denied_flags"  # request attribute: topics of the red flags the sentence denied
-READ_BY_GRAMMAR = DENIED  # present once the red-flag grammar has judged the request's words
 # Alexa's slot values are one sentence; past this it is noise, and the grammar's work grows
 # with the length. Red flags are still read in the part that is kept.
 MAX_CHARACTERS = 600
