@@ -1,7 +1,8 @@
 """Checked before anything else: unsupported locales, then emergency and urgent answers.
 
 The emergency answer gives the instruction and the number first, asks nothing
-back and ends the session; urgent answers say whom to contact and how soon.
+back and ends the session; urgent answers say whom to contact and how soon. Every safety
+rule, and where each is enforced, is listed in skill/safety.py.
 """
 from __future__ import annotations
 
