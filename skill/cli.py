@@ -1,231 +1,56 @@
 """`aftercare`: the local way in. Ask one question or hold a conversation in the terminal.
 
-Both build real Alexa request envelopes and pass them to the same handler Lambda
-runs, so what you see here is what an Echo would say.
+Also: render every answer to audio, serve the skill over HTTPS, build the Lambda bundle.
+A table of subcommands. Each names the module that does the work; that module's arguments are
+added to the parser (those modules import only the standard library, so `aftercare --help`
+stays instant) and its heavy imports happen when the command runs.
 """
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import logging
 import sys
-from pathlib import Path
 
-from .speech import to_plain
-
-
-def _system_zone() -> str | None:
-    """This machine's IANA time zone, standing in for the Echo's setting."""
-    import os
-
-    name = os.environ.get("TZ", "").lstrip(":")
-    if not name:
-        try:
-            name = os.path.realpath("/etc/localtime").split("/zoneinfo/", 1)[1]
-        except (IndexError, OSError):
-            return None
-    return name or None
-
-
-def _zone_name(args) -> str | None:
-    """--timezone, else the fixed offset of --now as an IANA Etc/GMT zone, else this
-    machine's zone; None (the skill then counts in UTC and says so) when none is known."""
-    if args.timezone:
-        return args.timezone
-    offset = args.now.utcoffset() if args.now else None
-    if offset is None:
-        return _system_zone()
-    hours, rest = divmod(int(offset.total_seconds()), 3600)
-    if rest:
-        return None
-    return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # Etc/GMT+5 is five hours behind
+# name: (help, module under skill/, the function there adding the arguments, the function run:
+#        in that module, or "module:function" elsewhere)
+COMMANDS = {
+    "ask": ("ask one question and print the answer",
+            "local.terminal", "add_ask_arguments", "cmd_ask"),
+    "chat": ("hold a conversation; reads lines from stdin when piped",
+             "local.terminal", "add_chat_arguments", "cmd_chat"),
+    "preview": ("speak every answer into WAVs with a report for clinical review (espeak-ng, sox)",
+                "local.terminal", "add_preview_arguments", "local.preview:command"),
+    "serve": ("run the skill as an HTTPS endpoint (Alexa web service) under gunicorn",
+              "web.settings", "add_serve_arguments", "web.server:serve_command"),
+    "build-lambda": ("write the AWS Lambda bundle zip and print its size",
+                     "build.lambda_bundle", "add_build_lambda_arguments", "run_build_lambda"),
+    "sync-models": ("copy interaction_model/ into deploy/skill-package",
+                    "build.skill_package", "add_sync_models_arguments", "run_sync_models"),
+}
 
 
-def _skill(args):
-    # Imported here so `aftercare --help` stays instant.
-    import time
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
-
-    from .local.alexa_api import LocalAlexaApi
-    from .builder import build_skill_builder, lambda_handler_for
-    from .content import DEFAULT_LOCALE, ContentError, get_content
-    from .local.conversation import Conversation
-
-    try:
-        content = get_content()
-    except ContentError as exc:
-        sys.exit(f"aftercare: bad content: {exc}")
-    zone_name = _zone_name(args)
-    try:
-        zone = ZoneInfo(zone_name) if zone_name else None
-    except (ValueError, KeyError, OSError):
-        sys.exit(f"aftercare: unknown time zone {zone_name!r}")
-    store = None
-    if args.user:
-        # Memory across runs is what --user is for; the adapter is chosen as in production.
-        from .stores import persistence_from_environment
-
-        # Expiry is judged on the conversation's clock, so --now plays the future too.
-        store = persistence_from_environment(clock=args.now.timestamp if args.now else time.time)
-    api = LocalAlexaApi(zone_name, reminders_allowed=not args.no_reminder_permission)
-    handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store,
-                                  api_client=api))
-    locale_content = content.get(args.locale) or content[DEFAULT_LOCALE]
-    conversation = Conversation(handler, locale_content, locale=args.locale, user_id=args.user,
-                                now=args.now, zone=zone or timezone.utc, screen=args.screen)
-    conversation.api = api  # Alexa's voice permission question, played locally, can grant it
-    return conversation
+def _module(name: str):
+    return importlib.import_module(f"{__package__}.{name}")
 
 
-def _moment(text: str):
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("use ISO 8601, e.g. 2026-11-27T18:00:00-05:00") from None
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("give an offset, e.g. 2026-11-27T18:00:00-05:00")
-    return moment
-
-
-def render(response: dict, style: str) -> str:
-    if style == "json":
-        return json.dumps(response, separators=(",", ":"), ensure_ascii=False)
-    ssml = ((response.get("response") or {}).get("outputSpeech") or {}).get("ssml", "")
-    return ssml if style == "ssml" else to_plain(ssml)
-
-
-def _style(args) -> str:
-    return "json" if args.json else "ssml" if getattr(args, "ssml", False) else "text"
-
-
-def cmd_ask(args) -> int:
-    conversation = _skill(args)
-    print(render(conversation.say(" ".join(args.utterance)), _style(args)))
-    return 0
-
-
-def _speaker(args):
-    """--speak: each answer through espeak-ng, played, or written where there is no sound device."""
-    if not args.speak:
-        return lambda response: None
-    from .local.voice import Speaker, VoiceUnavailable
-
-    try:
-        speaker = Speaker(args.locale, args.speak_dir)
-    except VoiceUnavailable as exc:
-        sys.exit(f"aftercare: --speak: {exc}")
-    if speaker.player is None:
-        print(f"No sound device here: each answer is written as a WAV to {speaker.folder}",
-              file=sys.stderr)
-
-    def speak(response: dict) -> None:
-        ssml = ((response.get("response") or {}).get("outputSpeech") or {}).get("ssml")
-        wav = speaker.say(ssml) if ssml else None
-        if wav is not None and speaker.player is None:
-            print(f"(spoken into {wav})", file=sys.stderr)
-    return speak
-
-
-def cmd_chat(args) -> int:
-    conversation = _skill(args)
-    style = _style(args)
-    speak = _speaker(args)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print("Talking to needling aftercare. Type a question; Ctrl-D or 'stop' to quit.",
-              file=sys.stderr)
-        response = conversation.say("open needling aftercare")
-        print(render(response, style))
-        speak(response)
-    while True:
-        try:
-            line = input("you> " if interactive else "")
-        except EOFError:
-            break
-        except KeyboardInterrupt:
-            print(file=sys.stderr)
-            break
-        response = conversation.say(line)
-        print(render(response, style), flush=True)
-        speak(response)
-        if interactive and not conversation.session.open:
-            break
-    return 0
-
-
-def _add_output_flags(parser, ssml: bool) -> None:
-    parser.add_argument("--locale", default="en-US", help="request locale (default en-US)")
-    parser.add_argument("--user", help="a user id: what you agree to have remembered is kept "
-                        "across runs for this id (AFTERCARE_STORE, AFTERCARE_SQLITE_PATH)")
-    parser.add_argument("--now", type=_moment, help="the moment the conversation happens, "
-                        "e.g. 2026-11-27T18:00:00-05:00 (default: the real clock)")
-    parser.add_argument("--timezone", help="the device's time zone, e.g. America/New_York "
-                        "(default: the offset of --now, else this machine's zone)")
-    parser.add_argument("--no-reminder-permission", action="store_true",
-                        help="act as if reminders were not allowed in the Alexa app")
-    parser.add_argument("--screen", action="store_true",
-                        help="act as a device with a screen (Echo Show): answers carry APL")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--json", action="store_true", help="print the whole response JSON")
-    if ssml:
-        group.add_argument("--ssml", action="store_true", help="print the SSML Alexa would speak")
+def _runner(module: str, run: str):
+    """The command's function, imported when the command runs."""
+    def call(args) -> int:
+        where, _, function = run.rpartition(":")
+        return getattr(_module(where or module), function)(args)
+    return call
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aftercare", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    ask = sub.add_parser("ask", help="ask one question and print the answer")
-    _add_output_flags(ask, ssml=True)
-    ask.add_argument("utterance", nargs="+",
-                     help='what you would say, e.g. "how long will I be sore" or '
-                          '"ask needling aftercare can I take ibuprofen"')
-    ask.set_defaults(func=cmd_ask)
-
-    chat = sub.add_parser("chat", help="hold a conversation; reads lines from stdin when piped")
-    _add_output_flags(chat, ssml=True)
-    chat.add_argument("--speak", action="store_true", help="speak each answer with espeak-ng; "
-                      "without a sound device, write each as a WAV and say where")
-    chat.add_argument("--speak-dir", type=Path, help="where --speak writes its WAVs "
-                      "(default: a new folder under the system's temporary folder)")
-    chat.set_defaults(func=cmd_chat)
-
-    preview = sub.add_parser("preview", help="speak every answer into WAVs with a report "
-                             "for clinical review (espeak-ng, sox)")
-    preview.add_argument("--out", type=Path, required=True, help="folder for the WAVs, "
-                         "report.md and report.csv")
-    preview.add_argument("--locale", default="en-US", help="content locale (default en-US)")
-    preview.set_defaults(func=_preview)
-
-    # Both standard library only at import: --help stays instant.
-    from .web.server import serve_command
-    from .web.settings import add_serve_arguments
-
-    serve = sub.add_parser("serve", help="run the skill as an HTTPS endpoint (Alexa web "
-                           "service) under gunicorn")
-    add_serve_arguments(serve)
-    serve.set_defaults(func=serve_command)
-
-    # Cheap: the build's heavy imports happen inside its functions.
-    from .build import lambda_bundle, skill_package
-
-    lam = sub.add_parser("build-lambda", help="write the AWS Lambda bundle zip and print its size")
-    lambda_bundle.add_build_lambda_arguments(lam)
-    lam.set_defaults(func=lambda_bundle.run_build_lambda)
-    sync = sub.add_parser("sync-models", help="copy interaction_model/ into deploy/skill-package")
-    skill_package.add_sync_models_arguments(sync)
-    sync.set_defaults(func=skill_package.run_sync_models)
+    for name, (help_text, module, add_arguments, run) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        getattr(_module(module), add_arguments)(command)
+        command.set_defaults(func=_runner(module, run))
     return parser
-
-
-def _preview(args) -> int:
-    from .local.preview import command
-
-    return command(args)
 
 
 def main(argv: list[str] | None = None) -> int:

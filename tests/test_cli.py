@@ -108,7 +108,8 @@ def test_invocation_phrases(said, expected):
     (["chat"], "Asia/Tokyo", "Asia/Tokyo"),  # this machine's zone stands in for the Echo's
 ])
 def test_the_device_time_zone_for_local_conversations(monkeypatch, argv, tz, zone):
-    from skill.cli import _zone_name, build_parser
+    from skill.cli import build_parser
+    from skill.local.terminal import _zone_name
 
     monkeypatch.setenv("TZ", tz)
     assert _zone_name(build_parser().parse_args(argv)) == zone
