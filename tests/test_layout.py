@@ -42,7 +42,8 @@ def _imports(name: str, path: Path) -> set[str]:
                 module = node.module or ""
             found.add(module)
             # `from . import memory` imports a module, not a name
-            found.update(f"{module}.{a.name}" for a in node.names if f"{module}.{a.name}" in MODULES)
+            found.update(f"{module}.{a.name}" for a in node.names
+                         if f"{module}.{a.name}" in MODULES)
     return {m for m in found if m in MODULES and m != name}
 
 
@@ -107,8 +108,10 @@ def test_every_state_key_has_one_meaning():
     assert shared == {"denied_flags": ["DENIED", "READ_BY_GRAMMAR"]}
 
 
-@pytest.mark.parametrize("package", sorted(_module_name(p.parent) for p in SKILL.rglob("__init__.py")
-                                             if "data" not in p.parts))
+PACKAGES = sorted(_module_name(p.parent) for p in SKILL.rglob("__init__.py") if "data" not in p.parts)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
 def test_every_package_is_installed(package):
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert package in config["tool"]["setuptools"]["packages"]

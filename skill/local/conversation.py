@@ -12,7 +12,8 @@ from ..understanding.free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
 from .slot_replies import SlotReplyGrammar
 from .spelling import Speller
 from ..speech import to_ssml
-from ..understanding.resolver import FALLBACK, Match, SlotFill, UtteranceResolver, model_path, normalise
+from ..understanding.resolver import (FALLBACK, Match, SlotFill, UtteranceResolver, model_path,
+                                      normalise)
 
 INVOCATION = "needling aftercare"
 ELICIT_SLOT = "Dialog.ElicitSlot"

@@ -4,8 +4,8 @@ On a device, Alexa takes a reply by an intent's slot samples only while the skil
 response carried `Dialog.ElicitSlot` for that intent; otherwise "yesterday" on its own means
 nothing. The local driver (skill/local/conversation.py) follows the same rule with this
 grammar, built from the same slot samples in interaction_model/, and the built-in slot
-grammar of skill/understanding/builtin_slots.py. The local resolver (skill/understanding/resolver.py) never sees these
-samples.
+grammar of skill/understanding/builtin_slots.py. The local resolver
+(skill/understanding/resolver.py) never sees these samples.
 """
 from __future__ import annotations
 

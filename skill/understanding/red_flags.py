@@ -6,8 +6,8 @@ phrases that are a red flag on their own, pairs of word lists that together make
 hedges and reassurances that decide whether a mention is denied ("no chest pain, just sore")
 or only doubted ("not sure if it's my chest"), which escalates.
 
-Used by the resolver (skill/understanding/resolver.py) on every free-text request, before any topic, on
-Lambda as locally: it is plain Python over token tuples, no regular expressions to compile.
+Used by the resolver (skill/understanding/resolver.py) on every free-text request, before any
+topic, on Lambda as locally: it is plain Python over token tuples, no regular expressions to compile.
 """
 from __future__ import annotations
 

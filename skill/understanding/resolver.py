@@ -2,8 +2,8 @@
 
 Used by the local ways in (`aftercare ask` / `chat`), and on a device for what Alexa hands
 over as free speech (StatementIntent, skill/understanding/free_speech.py). Order of checks:
-  1. the red-flag grammar (skill/understanding/red_flags.py: emergency, then urgent) wins outright, so
-     "my chest hurts when I stretch" can never become a stretching question; flags the
+  1. the red-flag grammar (skill/understanding/red_flags.py: emergency, then urgent) wins
+     outright, so "my chest hurts when I stretch" can never become a stretching question; flags the
      sentence denies are taken out and the rest is matched;
   2. an exact sample, or a sample whose slots hold known values ("can i take tylenol");
   3. the intent with the most evidence: every word stem and word pair of the samples weighs
@@ -204,8 +204,8 @@ class UtteranceResolver:
         return cls(index_for_locale(locale or content.locale), content, **kwargs)
 
     def resolve(self, utterance: str) -> Match:
-        """Red flags first (skill/understanding/red_flags.py), then the intents for what is left once
-        denied flags are taken out."""
+        """Red flags first (skill/understanding/red_flags.py), then the intents for what is left
+        once denied flags are taken out."""
         text = normalise(utterance)
         if not text:
             return Match(FALLBACK, "fallback", score=0.0)
