@@ -267,6 +267,15 @@ class RedFlagGrammar:
                             for flag in self.flags]
         # Subjects a reassurance can follow ("my breathing is fine"): each pair's first list.
         self._subjects = [(flag, first) for flag in self.flags for first, _, _ in flag.together]
+        # The emergency's subjects (the first flag's topic: emergencies come first), and the
+        # words softening and trouble are judged by: data, built once, not per sentence.
+        self._emergency_subjects = {first: flag for flag in self.flags
+                                    if flag.topic == self.flags[0].topic
+                                    for first, _, _ in flag.together}
+        self._trouble_words = frozenset(p[0] for name in self.trouble_lists
+                                        for p in self._raw_lists[name] if len(p) == 1)
+        self._subject_words = [frozenset(w for p in self._raw_lists[name] for w in p)
+                               for name in self.subjects_alone]
 
     # ------------------------------------------------------------ loading helpers
 
@@ -340,8 +349,7 @@ class RedFlagGrammar:
         ("tight", "can't", "shallow")."""
         tokens = reading.tokens
         hits = reading.hits if reading.hits is not None else self._hits(tokens)
-        subjects = any(hits[first] for flag in self.flags if flag.topic == self.flags[0].topic
-                       for first, _, _ in flag.together)
+        subjects = any(hits[first] for first in self._emergency_subjects)
         # Soreness of a needled muscle is no trouble ("can ibuprofen help the ache around my
         # ribs after needling").
         soft = self.calm_softens if self.needled_site.find(tokens) else frozenset()
@@ -503,11 +511,10 @@ class RedFlagGrammar:
         if flag.topic != self.flags[0].topic:
             return False
         words = set(tokens[s:e])
-        trouble = {p[0] for name in self.trouble_lists for p in self._raw_lists[name] if len(p) == 1}
-        subjects = [{w for p in self._raw_lists[name] for w in p} for name in self.subjects_alone]
+        subjects = self._subject_words
         if sum(1 for names in subjects if words & names) != 1 or not words & subjects[0]:
             return False  # only the chest's soreness: "sore whenever he inhales" is breathing
-        return bool(words & self.calm_softens) and not (words & trouble) - self.calm_softens
+        return bool(words & self.calm_softens) and not (words & self._trouble_words) - self.calm_softens
 
     def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken
                        ) -> list[Mention]:
@@ -516,8 +523,6 @@ class RedFlagGrammar:
         if not self.subjects_alone or self.calm_context.find(tokens):
             return []
         flag = self.flags[0]
-        by_subject = {first: f for f in self.flags if f.topic == flag.topic
-                      for first, _, _ in f.together}
         out = []
         for lo, hi in clauses:
             for name in self.subjects_alone:
@@ -529,7 +534,7 @@ class RedFlagGrammar:
                     cut = self._negated_from(tokens, lo, s, denied_tokens)
                     if cut is not None or self._reassured_after(tokens, e, hi) is not None:
                         continue  # denied: the other readings record it
-                    out.append(Mention(by_subject.get(name, flag), s, e, False, s))
+                    out.append(Mention(self._emergency_subjects.get(name, flag), s, e, False, s))
         return out
 
     def _denied_wellness(self, tokens, clauses, within, denied_tokens, asked_about) -> list[Mention]:
@@ -544,11 +549,10 @@ class RedFlagGrammar:
                             asked_about.setdefault(flag.id, flag)
                         elif self._negated_from(tokens, lo, s, denied_tokens) is not None:
                             out.append(Mention(flag, s, e, False, s))
-                if flag.topic == self.flags[0].topic:  # the emergency's subjects
-                    for first, _, _ in flag.together:
-                        for s, e in within(first, lo, hi):
-                            if self._hypothetical(tokens, lo, s, e, hi):
-                                asked_about.setdefault(flag.id, flag)
+            for first, flag in self._emergency_subjects.items():
+                for s, e in within(first, lo, hi):
+                    if self._hypothetical(tokens, lo, s, e, hi):
+                        asked_about.setdefault(flag.id, flag)
         return out
 
     def _hypothetical(self, tokens, lo, start, end, hi) -> bool:
