@@ -5,8 +5,16 @@ YAML finds out when the skill starts, never in the middle of a conversation.
 
 Layout:
   content/clinic.yaml                  the clinic's name and phone (env vars override)
-  content/<locale>/locale.yaml         emergency number and conversation phrases
+  content/<locale>/locale.yaml         emergency number, words and conversation phrases
   content/<locale>/topics/<id>.yaml    one guidance topic; the file name is its id
+  content/<locale>/red_flags.yaml      the red-flag grammar (skill/understanding/red_flags.py)
+
+A locale folder (en-GB) may name a `base` in its locale.yaml (en: the English all English
+locales share). Its files are then the base's files with the locale's own laid over them:
+a mapping merges key by key, anything else replaces, and a key written `name+` adds to the
+base's list instead ("fillers+: [arvo]"). So an overlay holds only what differs: numbers,
+services, medicine names and words (`words:`, said through placeholders like
+{acetaminophen}), and any topic a clinic adds or rewrites.
 
 An installed package carries the same tree as skill/data/content (pyproject.toml maps it).
 
@@ -18,6 +26,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +42,8 @@ URGENCIES = ("routine", "urgent", "emergency")
 ELAPSED = "{elapsed}"  # filled when spoken, not when loaded
 WHEN = "{when}"  # the reminder's day and time, filled when spoken
 DEFAULT_LOCALE = "en-US"
+LOCALE_NAME = re.compile(r"^[a-z]{2}-[A-Z]{2}$")  # en-GB is a locale; en, a base, is not
+EXTEND = "+"  # "fillers+:" in an overlay adds to the base's list
 UNRECOGNISED = "unrecognised"  # variant spoken when a slot holds a value we have no guidance for
 
 
@@ -106,6 +117,12 @@ class LocaleContent:
     by_symptom: Mapping[str, Topic] = field(default_factory=dict)
     red_flag_data: Mapping[str, Any] = field(default_factory=dict)
     red_flag_path: Path | None = None
+    # Free-speech intent -> the opening words its carrier phrases stand for (what Alexa
+    # leaves out of the AMAZON.SearchQuery value: "i can't | get a full breath in").
+    openings: Mapping[str, str] = field(default_factory=dict)
+    language: str = "en"
+    # Every emergency number this locale's callers may be told (a test checks no other).
+    emergency_numbers: tuple[str, ...] = ()
 
     @functools.cached_property
     def red_flags(self) -> "RedFlagGrammar":
@@ -203,6 +220,69 @@ def _read_data(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ContentError(path, "(top level)", "expected a mapping of keys to values")
     return data
+
+
+# ---------------------------------------------------------------- base and overlay
+
+def overlay(base: Any, over: Any, path: Path, prefix: str = "") -> Any:
+    """`over` laid on `base`: mappings merge key by key, `name+` extends the base's list,
+    anything else replaces."""
+    if not isinstance(over, dict) or not isinstance(base, dict):
+        return over
+    out = dict(base)
+    for key, value in over.items():
+        name = str(key)
+        where = f"{prefix}.{name}" if prefix else name
+        if name.endswith(EXTEND):
+            name = name[:-len(EXTEND)]
+            have = out.get(name, [])
+            if not isinstance(have, list) or not isinstance(value, list):
+                raise ContentError(path, where, f"'{EXTEND}' extends a list, and '{name}' is none")
+            out[name] = have + [item for item in value if item not in have]
+        else:
+            out[name] = overlay(out.get(name), value, path, where)
+    return out
+
+
+@dataclass(frozen=True)
+class Layers:
+    """A locale's folders, its base first: where each of its files comes from."""
+
+    folders: tuple[Path, ...]
+
+    def read(self, *parts: str, required: bool = True) -> tuple[dict[str, Any], Path]:
+        """The file at parts (no suffix) in every layer, laid over each other; the path
+        named is the locale's own file where it has one (errors point where to edit)."""
+        data: dict[str, Any] | None = None
+        named = None
+        for folder in self.folders:
+            path = data_file(folder.joinpath(*parts[:-1]), parts[-1])
+            if path.is_file():
+                data = _read_data(path) if data is None else overlay(data, _read_data(path), path)
+                named = path
+        if data is None:
+            missing = data_file(self.folders[-1].joinpath(*parts[:-1]), parts[-1])
+            if required:
+                raise ContentError(missing, "(file)", "file not found")
+            return {}, missing
+        return data, named
+
+    def topic_ids(self) -> list[str]:
+        return sorted({p.stem for folder in self.folders for p in (folder / "topics").glob("*")
+                       if p.suffix in DATA_SUFFIXES})
+
+
+def layers(content_dir: Path, locale: str) -> Layers:
+    own = content_dir / locale
+    data = _read_data(data_file(own, "locale"))
+    base = data.get("base")
+    if base is None:
+        return Layers((own,))
+    path = data_file(own, "locale")
+    if not isinstance(base, str) or LOCALE_NAME.match(base) or not data_file(
+            content_dir / base, "locale").is_file():
+        raise ContentError(path, "base", f"no shared content folder named {base!r}")
+    return Layers((content_dir / base, own))
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -318,8 +398,8 @@ def _clinic(content_dir: Path) -> dict[str, str]:
     return out
 
 
-def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
-    f = _Fields(_read_data(path), path, "", values)
+def _load_topic(data: dict[str, Any], path: Path, values: Mapping[str, str]) -> Topic:
+    f = _Fields(data, path, "", values)
     urgency = f.text("urgency")
     if urgency not in URGENCIES:
         raise ContentError(path, "urgency", f"must be one of {', '.join(URGENCIES)}")
@@ -340,15 +420,29 @@ def _load_topic(path: Path, values: Mapping[str, str]) -> Topic:
     )
 
 
+def _words(raw: _Fields) -> dict[str, str]:
+    """The locale's `words:` ({acetaminophen}: "paracetamol"), each also capitalised for the
+    start of a sentence ({Acetaminophen}: "Paracetamol")."""
+    words = raw.sub("words")
+    out: dict[str, str] = {}
+    for name in (words.data if words else {}):
+        said = words.text(str(name))
+        out[str(name)] = said
+        out[str(name)[:1].upper() + str(name)[1:]] = said[:1].upper() + said[1:]
+    return out
+
+
 def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> LocaleContent:
     clinic = _clinic(content_dir)
-    locale_path = data_file(content_dir / locale, "locale")
-    raw = _Fields(_read_data(locale_path), locale_path, "", {"clinic": clinic["name"]})
+    found = layers(content_dir, locale)
+    data, locale_path = found.read("locale")
+    raw = _Fields(data, locale_path, "", {"clinic": clinic["name"]})
     number = raw.sub("emergency_number")
     if number is None:
         raise ContentError(locale_path, "emergency_number", "missing")
     practitioner = raw.text("practitioner_at_clinic" if clinic["name"] else "practitioner")
     values = {
+        **_words(raw),
         "emergency_number": number.text("spoken"),
         "emergency_number_written": number.text("written"),
         "practitioner": practitioner,
@@ -365,11 +459,12 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
             raise ContentError(locale_path, f"phrases.{name}", "missing")
         phrases[name] = _answer(sub, offer_required=False, elapsed_ok=True)
 
-    topic_dir = content_dir / locale / "topics"
-    paths = sorted(p for p in topic_dir.glob("*") if p.suffix in DATA_SUFFIXES)
-    topics = {p.stem: _load_topic(p, values) for p in paths}
+    topics = {}
+    for topic_id in found.topic_ids():
+        topic_data, topic_path = found.read("topics", topic_id)
+        topics[topic_id] = _load_topic(topic_data, topic_path, values)
     if not topics:
-        raise ContentError(topic_dir, "(folder)", "no topic files")
+        raise ContentError(content_dir / locale / "topics", "(folder)", "no topic files")
     by_intent: dict[str, Topic] = {}
     by_symptom: dict[str, Topic] = {}
     for topic in topics.values():
@@ -386,9 +481,12 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
             target = topic.answers[key].more_topic
             if target and target not in topics:
                 raise ContentError(topic.path, "more_topic", f"no topic named {target}")
-    flags_path = data_file(content_dir / locale, "red_flags")
+    flag_data, flags_path = found.read("red_flags")
     loaded = LocaleContent(locale, values["emergency_number"], phrases, topics, by_intent, by_symptom,
-                           red_flag_data=_read_data(flags_path), red_flag_path=flags_path)
+                           red_flag_data=flag_data, red_flag_path=flags_path,
+                           openings=_openings(raw), language=_language(found, locale),
+                           emergency_numbers=number.strings("also") + (
+                               values["emergency_number_written"],))
     if check_patterns:
         for i, flag in enumerate(loaded.red_flags.flags):
             if flag.topic not in topics:
@@ -397,6 +495,23 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
         if asked is not None and asked not in topics:
             raise ContentError(flags_path, "asked_about_topic", f"no topic named {asked}")
     return loaded
+
+
+def _openings(raw: _Fields) -> dict[str, str]:
+    openings = raw.sub("free_speech_openings")
+    if openings is None:
+        raise ContentError(raw.path, "free_speech_openings", "missing")
+    out = {}
+    for intent, words in openings.data.items():
+        if not isinstance(words, str):
+            raise ContentError(raw.path, f"free_speech_openings.{intent}", "must be text")
+        out[str(intent)] = " ".join(words.split())
+    return out
+
+
+def _language(found: Layers, locale: str) -> str:
+    """The base folder's name (en), else the locale's language (es-US -> es)."""
+    return found.folders[0].name if len(found.folders) > 1 else locale.split("-")[0]
 
 
 def load_content(content_dir: Path | None = None, check_patterns: bool = True
@@ -409,7 +524,8 @@ def load_content(content_dir: Path | None = None, check_patterns: bool = True
     root = Path(content_dir) if content_dir else default_content_dir()
     if not root.is_dir():
         raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
-    locales = sorted(p.name for p in root.iterdir() if data_file(p, "locale").is_file())
+    locales = sorted(p.name for p in root.iterdir()
+                     if LOCALE_NAME.match(p.name) and data_file(p, "locale").is_file())
     if DEFAULT_LOCALE not in locales:
         raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
     return {name: load_locale(root, name, check_patterns) for name in locales}

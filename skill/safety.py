@@ -7,14 +7,14 @@ below exists. The rules themselves come from the article and DESIGN.md's "Safety
 1. Red flags are read before any topic. An utterance that names a red flag gets the urgent
    answer even when it also names a topic ("my chest hurts when I stretch" is an emergency).
    - Free speech: skill/understanding/resolver.py asks the red-flag grammar
-     (skill/understanding/red_flags.py, read from content/<locale>/red_flags.yaml) first,
+     (skill/understanding/red_flags.py, read from content/en/red_flags.yaml (each locale's own beside it)) first,
      emergency before urgent, and only then matches intents.
    - Intents Alexa resolved: skill/builder.py registers SafetyHandler (skill/handlers/safety.py)
      before every handler that can answer; it and TopicHandler share one route
      (skill/routing.py), so both read a request the same way.
 2. Red flags are recognised by meaning, not by a list of sentences: pictures ("like someone
    sitting on my chest"), the quality of breathing, when pain comes, fillers and times in the
-   middle. skill/understanding/red_flags.py (the grammar) over content/<locale>/red_flags.yaml.
+   middle. skill/understanding/red_flags.py (the grammar) over content/en/red_flags.yaml (each locale's own beside it).
 3. A symptom in the chest escalates: "my chest is sore" is an emergency, not a soreness
    question. skill/routing.py `route` (content's `escalation_for`, skill/content.py).
 4. The grammar's reading is final for free speech: a sentence it judged calm (a needled chest
@@ -27,7 +27,7 @@ below exists. The rules themselves come from the article and DESIGN.md's "Safety
    `respond` (phrase `denied_emergency`, within one breath).
 6. The emergency answer starts with the instruction and the number ("Call nine one one now
    ..."), then at most one sentence of why, and never implies Alexa can call. It is content
-   (content/<locale>/topics/emergency.yaml), checked by tests/test_content.py, and its screen
+   (content/en/topics/emergency.yaml, with each locale's number), checked by tests/test_content.py, and its screen
    shows the number spoken (skill/responses.py, skill/screens.py).
 7. Urgent and emergency answers ask nothing back: no "what else?", no "when was your
    session?", no offer. skill/handlers/topics.py (`urgent`: `follow_up=False`, no time
@@ -47,7 +47,7 @@ below exists. The rules themselves come from the article and DESIGN.md's "Safety
     gives up within two seconds and counts as "unknown" (skill/alexa_api.py).
 12. A question outside the content gets an honest "I don't have guidance on that" and a
     pointer to the practitioner, naming the emergency number: the fallback phrases
-    (skill/handlers/conversation.py, content/<locale>/locale.yaml).
+    (skill/handlers/conversation.py, content/en/locale.yaml).
 13. Nothing about a person's health care is stored unless a clinic that may store it turns
     memory on (skill/privacy.py; skill/stores/__init__.py opens no store otherwise).
 """

@@ -25,7 +25,8 @@ from pathlib import Path
 import yaml
 
 from skill.local.conversation import Conversation, split_invocation
-from skill.understanding.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
+from skill.content import get_content
+from skill.understanding.free_speech import TEXT_SLOT, slot_json
 from skill.understanding.resolver import FALLBACK, SlotFill, normalise
 
 from .helpers import answered_topic, spoken
@@ -45,9 +46,9 @@ def load_half(locale: str, half: str) -> list[dict]:
 def carrier_phrases(locale: str) -> list[tuple[str, str]]:
     """(carrier words, free-speech intent), longest first: Alexa prefers the fuller match."""
     model = json.loads((MODEL / f"{locale}.json").read_text(encoding="utf-8"))
-    out = []
+    out, openings = [], get_content()[locale].openings
     for intent in model["interactionModel"]["languageModel"]["intents"]:
-        if intent["name"] in OPENING_WORDS:
+        if intent["name"] in openings:
             slot = "{" + intent["slots"][0]["name"] + "}"
             out += [(s.replace(slot, "").strip(), intent["name"]) for s in intent["samples"]]
     return sorted(out, key=lambda c: len(c[0]), reverse=True)

@@ -25,14 +25,15 @@ def run(*args, stdin=None):
 def test_ask_prints_what_alexa_would_say():
     done = run("ask", "can I take tylenol")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Acetaminophen, such as Tylenol")
+    assert done.stdout.startswith("The pain reliever usually preferred after dry needling is "
+                                  "acetaminophen, such as Tylenol")
     assert done.stderr == ""
 
 
 def test_ask_ssml_is_valid_xml():
     done = run("ask", "--ssml", "ask needling aftercare can I take tylenol")
     root = ET.fromstring(done.stdout.strip())
-    assert root.tag == "speak" and root.text.startswith("Acetaminophen, such as")
+    assert root.tag == "speak" and root.text.startswith("The pain reliever usually preferred")
 
 
 def test_ask_json_is_the_whole_response():
@@ -77,6 +78,8 @@ def test_an_unsupported_locale_is_answered_not_crashed():
 
 def test_a_bad_content_folder_fails_at_start_naming_it(tmp_path):
     (tmp_path / "en-US" / "topics").mkdir(parents=True)
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "locale.yaml").write_text((ROOT / "content" / "en" / "locale.yaml").read_text())
     locale = (ROOT / "content" / "en-US" / "locale.yaml").read_text()
     (tmp_path / "en-US" / "locale.yaml").write_text(locale.replace('  written: "911"\n', ""))
     env = {**os.environ, "AFTERCARE_CONTENT_DIR": str(tmp_path)}

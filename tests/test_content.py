@@ -243,12 +243,16 @@ flags:
 """
 
 
-def write_content(tmp_path, topic_yaml: str, locale_yaml: str | None = None,
+def write_content(tmp_path, topic_yaml: str, base_locale_yaml: str | None = None,
                   red_flags_yaml: str = MINIMAL_RED_FLAGS):
+    """A content folder of one topic: the shared English phrases (content/en/locale.yaml, or
+    `base_locale_yaml`) under the US overlay, and the given red-flag grammar."""
     src = ROOT / "content"
     (tmp_path / "en-US" / "topics").mkdir(parents=True)
-    (tmp_path / "en-US" / "locale.yaml").write_text(
-        locale_yaml or (src / "en-US" / "locale.yaml").read_text())
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "locale.yaml").write_text(
+        base_locale_yaml or (src / "en" / "locale.yaml").read_text())
+    (tmp_path / "en-US" / "locale.yaml").write_text((src / "en-US" / "locale.yaml").read_text())
     (tmp_path / "en-US" / "red_flags.yaml").write_text(red_flags_yaml)
     path = tmp_path / "en-US" / "topics" / "bad.yaml"
     path.write_text(topic_yaml)
@@ -312,7 +316,7 @@ def test_the_minimal_red_flag_grammar_reads_a_sentence(tmp_path):
 
 
 def test_a_missing_phrase_fails_naming_it(tmp_path):
-    locale = (ROOT / "content" / "en-US" / "locale.yaml").read_text().replace("  goodbye:", "  goodbye_old:")
+    locale = (ROOT / "content" / "en" / "locale.yaml").read_text().replace("  goodbye:", "  goodbye_old:")
     write_content(tmp_path, GOOD_TOPIC, locale)
     with pytest.raises(ContentError, match=r"locale.yaml: key 'phrases.goodbye'"):
         load_content(tmp_path)

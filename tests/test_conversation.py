@@ -25,7 +25,8 @@ def test_golden_conversation_launch_question_more_repeat_stop(conversation):
     assert ends(launch) is False and launch["response"]["reprompt"]
 
     answer = talk.say("what can I take for the pain")
-    assert spoken(answer).startswith("Acetaminophen, such as Tylenol, is usually the preferred")
+    assert spoken(answer).startswith("The usual choice of pain reliever after dry needling is "
+                                    "acetaminophen, such as Tylenol.")
     assert spoken(answer).endswith("Want to know why?")
     assert ends(answer) is False
     assert answer["sessionAttributes"]["offer"] == {"kind": "more", "topic": "pain_relief",
@@ -84,7 +85,7 @@ def test_no_after_an_offer_ends_politely(conversation):
 @pytest.mark.parametrize("said, starts, topic", [
     ("can I take ibuprofen", "Go carefully with anti-inflammatories", ("pain_relief", "nsaid")),
     ("can I take advil", "Go carefully with anti-inflammatories", ("pain_relief", "nsaid")),
-    ("can I take tylenol", "Acetaminophen, such as Tylenol", ("pain_relief", "acetaminophen")),
+    ("can I take tylenol", "The pain reliever usually preferred", ("pain_relief", "acetaminophen")),
     ("can I go for a walk", "Gentle movement like that", ("activity", "gentle")),
     ("can I have a beer tonight", "Hold off on alcohol", ("alcohol_caffeine", "alcohol")),
 ])

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from skill.understanding.free_speech import OPENING_WORDS, TEXT_SLOT, slot_json
+from skill.content import get_content
+from skill.understanding.free_speech import TEXT_SLOT, slot_json
 from skill.understanding.resolver import SlotFill
 
 from .helpers import answered_topic, spoken
+
+OPENING_WORDS = get_content()["en-US"].openings  # free-speech intent -> its opening words
 
 FALLBACK_OPENING = "Sorry, I don't have guidance on that"
 

@@ -7,10 +7,12 @@ from collections import Counter
 
 import pytest
 
-from skill.understanding.free_speech import OPENING_WORDS
+from skill.content import get_content
 from skill.understanding.resolver import normalise_sample
 
 from .conftest import ROOT
+
+OPENING_WORDS = get_content()["en-US"].openings  # free-speech intent -> its opening words
 
 _SLOT_REF = re.compile(r"\{\w+\}")
 

@@ -3,8 +3,9 @@ by the skill's own resolver (skill/understanding/resolver.py), red flags first, 
 
 Alexa matches a sentence to a free-speech intent by how it starts ("i feel {text}", "my
 {text}", "is it normal {text}") and passes only the rest. Where the opening words carry
-meaning ("i can't {text}", "my chest {text}"), their own intent says which words they were,
-and they are put back before the text is read: "i can't | get a full breath in".
+meaning ("i can't {text}", "my chest {text}"), their own intent says which words they were
+(`free_speech_openings` in each locale's locale.yaml), and they are put back before the text
+is read: "i can't | get a full breath in".
 A request interceptor replaces the intent with the one the text means, so every handler after
 it, safety first, sees an ordinary request: one way of answering, whoever understood the words.
 """
@@ -22,31 +23,6 @@ if TYPE_CHECKING:  # the resolver is imported on the first free-speech request, 
     from .resolver import Match, SlotFill, UtteranceResolver
 
 STATEMENT_INTENT = "StatementIntent"
-# Free-speech intent -> the opening words its carrier phrases stand for.
-OPENING_WORDS = {
-    STATEMENT_INTENT: "",  # openers that mean nothing by themselves: "i", "my", "what", "um"
-    "CannotStatementIntent": "i can't",
-    "HurtsStatementIntent": "it hurts",
-    "ChestStatementIntent": "my chest",
-    "BreathingStatementIntent": "my breathing",
-    "SharpStatementIntent": "sharp",
-    # A denial's first word decides what it denies: "no | chest pain, just sore".
-    "NoStatementIntent": "no",
-    "NotStatementIntent": "not",
-    "DontStatementIntent": "i don't",
-    "NothingStatementIntent": "nothing",
-    # A sentence that starts with what is wrong: "tight | chest, can't breathe".
-    "SuddenStatementIntent": "sudden",
-    "TightStatementIntent": "tight",
-    "HeavyStatementIntent": "heavy",
-    "PainStatementIntent": "pain",
-    "ShortStatementIntent": "short",
-    "HardStatementIntent": "hard",
-    "StrugglingStatementIntent": "struggling",
-    "ShallowStatementIntent": "shallow",
-    "SqueezingStatementIntent": "squeezing",
-    "BreatheStatementIntent": "breathe",
-}
 TEXT_SLOT = "text"
 # Alexa's slot values are one sentence; past this it is noise, and the grammar's work grows
 # with the length. Red flags are still read in the part that is kept.
@@ -102,16 +78,15 @@ class FreeSpeechInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input):
         request = handler_input.request_envelope.request
-        if not isinstance(request, IntentRequest) or request.intent is None \
-                or request.intent.name not in OPENING_WORDS:
+        if not isinstance(request, IntentRequest) or request.intent is None:
             return
         content = self.content.get(request.locale)
-        if content is None:
-            return  # the unsupported-locale answer needs no understanding
+        if content is None or request.intent.name not in content.openings:
+            return  # a matched intent, or the unsupported-locale answer: nothing to understand
         slot = (request.intent.slots or {}).get(TEXT_SLOT)
         resolver = self.resolver(content)
         heard = getattr(slot, "value", None)
-        opening = OPENING_WORDS[request.intent.name]
+        opening = content.openings[request.intent.name]
         match = understood(resolver, f"{opening} {heard}" if opening and heard else heard)
         handler_input.attributes_manager.request_attributes[DENIED] = match.denied
         request.intent = Intent(name=match.intent, slots=self._slots(handler_input, resolver, match),

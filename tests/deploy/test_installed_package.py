@@ -36,4 +36,4 @@ def test_a_non_editable_install_reads_its_own_content_and_model(tmp_path):
     assert found["skill"].startswith(str(target))
     assert found["content"] == str(target / "skill" / "data" / "content")
     assert found["model"] == str(target / "skill" / "data" / "interaction_model" / "en-US.json")
-    assert found["topics"] == len(list((REPO_ROOT / "content" / "en-US" / "topics").glob("*.yaml")))
+    assert found["topics"] == len(list((REPO_ROOT / "content" / "en" / "topics").glob("*.yaml")))
