@@ -1,7 +1,8 @@
 """The ASK skill package's copy of the interaction model.
 
-  sync_skill_package_models()    interaction_model/<locale>.json -> the skill package, so the
-                                 model has one source of truth
+  `sync-models`                  interaction_model/source/*.yaml -> interaction_model/<locale>.json
+                                 (skill/build/models.py), then those -> the skill package, so
+                                 the model has one source of truth
 """
 from __future__ import annotations
 
@@ -56,18 +57,23 @@ def sync_skill_package_models(source: Path = MODEL_DIR,
 
 def add_sync_models_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if the skill package's copy is stale")
+                        help="change nothing; exit 1 if a generated model or the skill "
+                             "package's copy is stale")
 
 
 def run_sync_models(args: argparse.Namespace) -> int:
-    if args.check:
-        stale = stale_skill_package_models()
-        for name in stale:
-            print(f"stale: deploy/skill-package/interactionModels/custom/{name}", file=sys.stderr)
-        return 1 if stale else 0
+    from .models import ModelSourceError, stale_models, write_models
+
     try:
-        written = sync_skill_package_models()
-    except BundleError as exc:
+        if args.check:
+            stale = [f"interaction_model/{name}" for name in stale_models(MODEL_DIR)]
+            stale += [f"deploy/skill-package/interactionModels/custom/{name}"
+                      for name in stale_skill_package_models()]
+            for name in stale:
+                print(f"stale: {name}", file=sys.stderr)
+            return 1 if stale else 0
+        written = write_models(MODEL_DIR) + sync_skill_package_models()
+    except (BundleError, ModelSourceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for path in written:
