@@ -123,6 +123,7 @@ class LocaleContent:
     language: str = "en"
     # Every emergency number this locale's callers may be told (a test checks no other).
     emergency_numbers: tuple[str, ...] = ()
+    emergency_number_written: str = ""
 
     @functools.cached_property
     def red_flags(self) -> "RedFlagGrammar":
@@ -486,7 +487,8 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
                            red_flag_data=flag_data, red_flag_path=flags_path,
                            openings=_openings(raw), language=_language(found, locale),
                            emergency_numbers=number.strings("also") + (
-                               values["emergency_number_written"],))
+                               values["emergency_number_written"],),
+                           emergency_number_written=values["emergency_number_written"])
     if check_patterns:
         for i, flag in enumerate(loaded.red_flags.flags):
             if flag.topic not in topics:

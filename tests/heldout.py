@@ -181,7 +181,7 @@ def main() -> None:
     from skill.content import get_content
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    halves = sorted(p.name.split(".", 1)[1].rsplit(".", 1)[0] for p in DATA.glob("en-US.*.yaml"))
+    halves = sorted({p.name.split(".", 1)[1].rsplit(".", 1)[0] for p in DATA.glob("*.yaml")})
     parser.add_argument("--half", choices=halves, default="a.dev")
     parser.add_argument("--locale", default="en-US")
     parser.add_argument("--misses", action="store_true")

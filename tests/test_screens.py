@@ -15,7 +15,6 @@ from skill import screens
 from skill.local.alexa_api import LocalAlexaApi
 from skill.builder import build_skill_builder, lambda_handler_for
 from skill.local.catalogue import entries
-from skill.content import data_file, default_content_dir, parse_yaml
 from skill.local.conversation import Conversation
 from skill.stores.sqlite import SqlitePersistenceAdapter
 from skill.speech import to_plain
@@ -143,14 +142,14 @@ def test_the_emergency_screen_shows_the_number_that_is_spoken_in_every_locale(pl
                  if "emergency" in renders(r)[0]["datasources"]]
     assert emergency, "the conversation includes the emergency"
     for locale, loaded in content.items():
-        number = parse_yaml(data_file(default_content_dir() / locale, "locale").read_text(),
-                            None)["emergency_number"]
+        number = {"spoken": loaded.emergency_number, "written": loaded.emergency_number_written}
         answer = loaded.topics["emergency"].answer()
         last = {"speech": answer.speech, "title": answer.card_title, "emergency": number["spoken"]}
         _, data = screens.screen_for(last)
         headline = data["emergency"]["headline"]
-        assert re.findall(r"\d+", headline) == [number["written"]], locale
-        assert answer.speech.startswith(f"Call {number['spoken']} now"), locale
+        assert re.findall(r"\d+", headline) == re.findall(r"\d+", number["written"]), locale
+        # "triple zero, or one one one in New Zealand": the first number leads the answer
+        assert answer.speech.startswith(f"Call {number['spoken'].split(',')[0]} now"), locale
         if locale.startswith("en") and number["written"].isdigit():
             assert " ".join(DIGITS[int(d)] for d in number["written"]) == number["spoken"]
         assert data["emergency"]["why"] and number["spoken"] not in data["emergency"]["why"]

@@ -58,6 +58,10 @@ def test_a_manifest_for_a_hipaa_eligible_clinic_passes(manifest):
     """What a clinic with memory and reminders on changes in skill.json (the README says so)."""
     hipaa = copy.deepcopy(manifest)
     body = hipaa["manifest"]
+    # Amazon's HIPAA-eligible skills are a US programme: such a clinic publishes en-US alone.
+    publishing = body["publishingInformation"]
+    publishing["locales"] = {"en-US": publishing["locales"]["en-US"]}
+    publishing["distributionCountries"] = ["US"]
     body["privacyAndCompliance"].update(usesPersonalInfo=True, usesHealthInfo=True, locales={
         "en-US": {"privacyPolicyUrl": "https://clinic.example/privacy"}})
     body["permissions"] = [{"name": REMINDERS_PERMISSION}]
