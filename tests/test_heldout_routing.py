@@ -187,3 +187,60 @@ def test_few_non_emergencies_get_the_emergency_answer(test_half):
 def test_noise_never_raises_an_alarm(test_half):
     free, _ = test_half
     assert not [o for o in free.outcomes if o.item["kind"] == "noise" and o.emergency_first]
+
+
+# ------------------------------------------------------------ every other locale
+# One writer per locale who saw only the article and the topic list, never that locale's
+# samples or red-flag data; each set split once like the en-US ones (headers say how). The
+# development half is tuned on and held to bounds; the test half is scored for the figures.
+LOCALE_WRITERS = {"en-GB": "a", "en-CA": "a", "en-AU": "a", "en-IN": "a"}
+LOCALE_TESTS: tuple[str, ...] = ()  # the locales whose test half is scored (at the end of tuning)
+
+
+def locale_report(locale, half, handler, content, how="free"):
+    from skill.local.conversation import Conversation
+
+    first = Conversation(handler, content[locale], locale=locale)
+
+    def make():
+        return Conversation(handler, content[locale], locale=locale, resolver=first.resolver)
+    return score(make, load_half(locale, half), how, locale)
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_WRITERS))
+def test_each_locales_development_half_holds_its_ground(locale, handler, content):
+    half = f"{LOCALE_WRITERS[locale]}.dev"
+    report = locale_report(locale, half, handler, content)
+    FIGURES.extend(f"{locale} {half} (development): {line}" for line in report.lines())
+    good, total = report.emergency_recall
+    assert good == total, (locale, report.misses())
+    for (good, total), bound in ((report.routed, 0.90), (report.denials_answered, 0.90)):
+        assert good >= bound * total, (locale, good, total, report.misses())
+    alarmed, others = report.false_alarms
+    assert alarmed <= 0.05 * others, (locale, alarmed, others)
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_WRITERS))
+def test_each_locales_set_meets_the_issues_size(locale):
+    """At least 60 phrasings and 20 emergencies per locale, over both halves."""
+    writer = LOCALE_WRITERS[locale]
+    items = load_half(locale, f"{writer}.dev") + load_half(locale, f"{writer}.test")
+    assert len(items) >= 60 and sum(i["expect"] == "emergency" for i in items) >= 20
+
+
+@pytest.mark.parametrize("locale", LOCALE_TESTS)
+def test_each_locales_test_half_meets_the_figures(locale, handler, content):
+    """Every emergency recognised, with that country's number first; 90% routed right.
+    Counts only: the test half is never read for misses."""
+    half = f"{LOCALE_WRITERS[locale]}.test"
+    free = locale_report(locale, half, handler, content)
+    exact = locale_report(locale, half, handler, content, "exact")
+    FIGURES.extend(f"{locale} {half} half, {how}: {line}"
+                   for how, report in (("free", free), ("exact", exact)) for line in report.lines())
+    good, total = free.emergency_recall
+    assert good == total, f"{total - good} of {total} emergencies missed"
+    instruction = content[locale].topics["emergency"].answer().speech.split(". ")[0]
+    assert content[locale].emergency_number.split(",")[0] in instruction
+    assert all(o.speech.startswith(instruction) for o in free.outcomes if o.emergency_first)
+    good, total = free.routed
+    assert good >= 0.90 * total, f"{good} of {total} routed"
