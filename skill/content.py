@@ -464,6 +464,11 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
     for topic_id in found.topic_ids():
         topic_data, topic_path = found.read("topics", topic_id)
         topics[topic_id] = _load_topic(topic_data, topic_path, values)
+    spelling = _spelling(raw)
+    if spelling:
+        phrases = {name: _respelled(a, spelling) for name, a in phrases.items()}
+        topics = {tid: replace(t, answers={k: _respelled(a, spelling) for k, a in t.answers.items()})
+                  for tid, t in topics.items()}
     if not topics:
         raise ContentError(content_dir / locale / "topics", "(folder)", "no topic files")
     by_intent: dict[str, Topic] = {}
@@ -497,6 +502,23 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
         if asked is not None and asked not in topics:
             raise ContentError(flags_path, "asked_about_topic", f"no topic named {asked}")
     return loaded
+
+
+def _spelling(raw: _Fields) -> dict[str, str]:
+    """`card_spelling`: how this locale spells a word the shared cards spell otherwise
+    (programme, stabilize). Cards are read; speech sounds the same either way."""
+    spelling = raw.sub("card_spelling")
+    return {str(k): spelling.text(str(k)) for k in spelling.data} if spelling else {}
+
+
+def _respelled(answer: Answer, spelling: Mapping[str, str]) -> Answer:
+    def spell(text: str) -> str:
+        return re.sub(r"\b(" + "|".join(map(re.escape, spelling)) + r")\b",
+                      lambda m: spelling[m.group(1)], text)
+    return replace(
+        answer, card_title=spell(answer.card_title), card_text=spell(answer.card_text),
+        more=_respelled(answer.more, spelling) if answer.more else None,
+        phases={k: _respelled(a, spelling) for k, a in answer.phases.items()} if answer.phases else None)
 
 
 def _openings(raw: _Fields) -> dict[str, str]:

@@ -438,3 +438,62 @@ def test_the_reminder_says_nothing_about_a_treatment(en):
     text = en.phrase("reminder_text").speech
     assert text == "Time to check in on how you feel. Ask needling aftercare if you have questions."
     assert not re.search(r"dry needling|needles?\b|treatment|session|sore|pain", text)
+
+
+# ------------------------------------------------------------ a locale over the shared base
+
+def overlaid(tmp_path, files: dict[str, str]):
+    """The repository's English base and US overlay, plus the given files (path -> text)."""
+    import shutil
+
+    shutil.copytree(ROOT / "content" / "en", tmp_path / "en")
+    shutil.copytree(ROOT / "content" / "en-US", tmp_path / "en-US")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return load_content(tmp_path)
+
+
+NZ_LIKE = """base: en
+emergency_number: {spoken: one one one, written: "111"}
+words:
+  acetaminophen: paracetamol
+  acetaminophen_example: paracetamol, such as Panadol
+  acetaminophen_brands: Panadol
+  ibuprofen_brands: Nurofen
+  out_of_hours: Ring Healthline.
+"""
+
+
+def test_a_clinic_overrides_one_topic_in_yaml_and_inherits_the_rest(tmp_path):
+    loaded = overlaid(tmp_path, {
+        "en-GB/locale.yaml": NZ_LIKE,
+        "en-GB/topics/heat_ice.yaml": "speech: Ask us at the clinic about heat or ice.\n",
+    })["en-GB"]
+    heat = loaded.topics["heat_ice"].answer()
+    assert heat.speech == "Ask us at the clinic about heat or ice."
+    assert heat.card_title == load_content()["en-US"].topics["heat_ice"].answer().card_title
+    assert loaded.topics["pain_relief"].answer().speech.startswith(
+        "The usual choice of pain reliever after dry needling is paracetamol, such as Panadol.")
+    assert loaded.topics["emergency"].answer().speech.startswith("Call one one one now")
+
+
+def test_an_overlay_extends_a_list_with_a_plus(tmp_path):
+    loaded = overlaid(tmp_path, {"en-GB/locale.yaml": NZ_LIKE,
+                                 "en-GB/red_flags.yaml": "harmless+: [gasping for a cuppa]\n"})
+    assert loaded["en-GB"].red_flags.read("i'm gasping for a cuppa").raised is None
+    assert loaded["en-US"].red_flags.read("i'm gasping for a cuppa").raised is not None
+
+
+@pytest.mark.parametrize("files, where, key", [
+    ({"en-GB/locale.yaml": NZ_LIKE + "practitioner+: [a physio]\n"}, "en-GB/locale.yaml",
+     "practitioner+"),
+    ({"en-GB/locale.yaml": NZ_LIKE.replace("base: en", "base: fr")}, "en-GB/locale.yaml", "base"),
+    # a word the shared cards need and this locale does not define: named with the card
+    ({"en-GB/locale.yaml": NZ_LIKE.replace("  out_of_hours: Ring Healthline.\n", "")},
+     "en/topics/fever.yaml", "card.text"),
+])
+def test_a_bad_overlay_fails_naming_the_file_and_key(tmp_path, files, where, key):
+    with pytest.raises(ContentError, match=re.escape(f"key '{key}'")) as caught:
+        overlaid(tmp_path, files)
+    assert str(caught.value.path).endswith(where)

@@ -107,3 +107,13 @@ def test_urgent_cards_name_the_local_advice_line(locale, service):
     loaded = get_content()[locale]
     for topic in ("infection", "fever", "worsening_pain"):
         assert service in loaded.topics[topic].answer().card_text, (locale, topic)
+
+
+@pytest.mark.parametrize("locale, spelt, not_spelt", [
+    ("en-US", "stabilize", "stabilise"), ("en-CA", "stabilize", "stabilise"),
+    ("en-GB", "programme", "program "), ("en-AU", "programme", "program "),
+    ("en-IN", "programme", "program "),
+])
+def test_cards_are_spelt_the_locales_way(locale, spelt, not_spelt):
+    cards = " ".join(text for label, text in texts(get_content()[locale]) if "card" in label) + " "
+    assert spelt in cards and not_spelt not in cards, locale
