@@ -538,6 +538,43 @@ def _language(found: Layers, locale: str) -> str:
     return found.folders[0].name if len(found.folders) > 1 else locale.split("-")[0]
 
 
+class LocalesOnDemand(Mapping[str, LocaleContent]):
+    """Every locale's content, each loaded the first time a request asks for it.
+
+    For the Lambda bundle, whose content `aftercare build-lambda` has already checked in full:
+    one function serves every locale, and loading all of them would cost each cold start about
+    15 ms a locale. The default locale is loaded at once, so a broken bundle still fails its
+    first invocation loudly."""
+
+    def __init__(self, root: Path, names: list[str], check_patterns: bool):
+        self._root, self._names, self._check = root, tuple(names), check_patterns
+        self._loaded: dict[str, LocaleContent] = {}
+        self[DEFAULT_LOCALE]  # noqa: B018 - loaded now, on purpose
+
+    def __getitem__(self, name: str) -> LocaleContent:
+        if name not in self._loaded:
+            if name not in self._names:
+                raise KeyError(name)
+            self._loaded[name] = load_locale(self._root, name, self._check)
+        return self._loaded[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def locale_names(root: Path) -> list[str]:
+    if not root.is_dir():
+        raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
+    names = sorted(p.name for p in root.iterdir()
+                   if LOCALE_NAME.match(p.name) and data_file(p, "locale").is_file())
+    if DEFAULT_LOCALE not in names:
+        raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
+    return names
+
+
 def load_content(content_dir: Path | None = None, check_patterns: bool = True
                  ) -> dict[str, LocaleContent]:
     """Every locale folder under content_dir, validated.
@@ -546,16 +583,15 @@ def load_content(content_dir: Path | None = None, check_patterns: bool = True
     bundle's content was checked in full when it was built, and a launch or an intent Alexa
     matched never needs the grammar."""
     root = Path(content_dir) if content_dir else default_content_dir()
-    if not root.is_dir():
-        raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
-    locales = sorted(p.name for p in root.iterdir()
-                     if LOCALE_NAME.match(p.name) and data_file(p, "locale").is_file())
-    if DEFAULT_LOCALE not in locales:
-        raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
-    return {name: load_locale(root, name, check_patterns) for name in locales}
+    return {name: load_locale(root, name, check_patterns) for name in locale_names(root)}
 
 
 @functools.lru_cache(maxsize=None)
-def get_content(check_patterns: bool = True) -> dict[str, LocaleContent]:
-    """The content the running skill speaks, loaded once per process."""
+def get_content(check_patterns: bool = True, on_demand: bool = False) -> Mapping[str, LocaleContent]:
+    """The content the running skill speaks, loaded once per process: all of it at start-up
+    (a bad file stops the skill there), or `on_demand` each locale when first asked for (the
+    Lambda bundle, checked when it was built)."""
+    if on_demand:
+        root = default_content_dir()
+        return LocalesOnDemand(root, locale_names(root), check_patterns)
     return load_content(check_patterns=check_patterns)

@@ -117,3 +117,15 @@ def test_urgent_cards_name_the_local_advice_line(locale, service):
 def test_cards_are_spelt_the_locales_way(locale, spelt, not_spelt):
     cards = " ".join(text for label, text in texts(get_content()[locale]) if "card" in label) + " "
     assert spelt in cards and not_spelt not in cards, locale
+
+
+def test_on_demand_content_loads_a_locale_only_when_asked_for():
+    """The Lambda bundle's cold start loads the default locale, not all of them."""
+    from skill.content import LocalesOnDemand, default_content_dir, locale_names
+
+    root = default_content_dir()
+    lazy = LocalesOnDemand(root, locale_names(root), check_patterns=False)
+    assert list(lazy) == LOCALES and set(lazy._loaded) == {"en-US"}
+    assert lazy["en-GB"].emergency_number == "nine nine nine"
+    assert set(lazy._loaded) == {"en-US", "en-GB"}
+    assert lazy.get("de-DE") is None
