@@ -21,3 +21,13 @@ class ContentHandler(AbstractRequestHandler):
 
     def default_content(self) -> LocaleContent:
         return self.content[DEFAULT_LOCALE]
+
+    def same_language_content(self, handler_input) -> LocaleContent:
+        """Content in the request's language, if any locale speaks it (es-MX hears Spanish),
+        else the default: for saying what the skill cannot do in a locale it does not serve."""
+        language = (request_locale(handler_input) or "").split("-")[0].lower()
+        if DEFAULT_LOCALE.split("-")[0] != language:
+            for name in self.content:
+                if name.split("-")[0] == language:
+                    return self.content[name]
+        return self.default_content()

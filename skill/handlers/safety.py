@@ -21,7 +21,7 @@ class UnsupportedLocaleHandler(ContentHandler):
                 and not is_request_type("SessionEndedRequest")(handler_input))
 
     def handle(self, handler_input):
-        content = self.default_content()
+        content = self.same_language_content(handler_input)
         return respond(handler_input, content.phrase("unsupported_locale"), content, follow_up=False)
 
 
