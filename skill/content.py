@@ -130,7 +130,7 @@ class LocaleContent:
         """The red-flag grammar, built on first use: a launch or a matched intent never needs it."""
         from .understanding.red_flags import load_grammar
 
-        return load_grammar(self.red_flag_data, self.red_flag_path, ContentError)
+        return load_grammar(self.red_flag_data, self.red_flag_path, ContentError, self.language)
 
     def phrase(self, name: str) -> Answer:
         return self.phrases[name]

@@ -10,7 +10,8 @@ import re
 WORDS_PER_MINUTE = 175
 
 _TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"[A-Za-z0-9']+")
+# Latin-1's letters are letters too: "punción" is one word, not "punci" and "n".
+_WORD = re.compile(r"[A-Za-z0-9'\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]+")
 
 
 # xml.sax.saxutils.escape does the same but imports urllib, http and ssl on the

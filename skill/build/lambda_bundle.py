@@ -526,13 +526,14 @@ def _content_as_json(entries: dict[str, bytes]) -> dict[str, bytes]:
 def _resolver_indexes(locales: Iterable[str]) -> dict[str, bytes]:
     """The free-speech resolver's index per locale, computed here so a request on Lambda
     only reads it (skill/understanding/resolver.py)."""
+    from skill.understanding.red_flags import language_of
     from skill.understanding.resolver import INDEX_STEM, build_index, model_path
 
     out = {}
     for locale in sorted(locales):
         path = model_path(locale, MODEL_DIR)
         if path.is_file():
-            index = build_index(json.loads(path.read_text(encoding="utf-8")))
+            index = build_index(json.loads(path.read_text(encoding="utf-8")), language_of(locale))
             out[f"content/{locale}/{INDEX_STEM}.json"] = json.dumps(
                 index, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return out

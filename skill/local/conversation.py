@@ -9,6 +9,7 @@ from ..understanding.builtin_slots import alexa_value
 from ..content import DEFAULT_LOCALE, LocaleContent
 from .envelopes import LOCAL_SKILL_ID, LocalSession
 from ..understanding.free_speech import STATEMENT_INTENT, TEXT_SLOT, slot_json
+from ..understanding.red_flags import ENGLISH
 from .slot_replies import SlotReplyGrammar
 from .spelling import Speller
 from ..speech import to_ssml
@@ -23,16 +24,17 @@ ALEXA_ASKS_FOR_REMINDERS = ("To set a reminder, needling aftercare needs your pe
                             "create and edit reminders. Is that okay?")
 _CONSENTS = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|i approve|approve|allow|yes please|"
                        r"go ahead|that's fine|fine)\b")
-_LAUNCH_VERBS = r"open|launch|start|begin|load|talk to|use|run"
-_ONE_SHOT_VERBS = r"ask|tell"
+_LAUNCH_VERBS = r"open|launch|start|begin|load|talk to|use|run|abre|abrir|inicia|iniciar|usa"
+_ONE_SHOT_VERBS = r"ask|tell|pregunta a|pregúntale a|pídele a|pide a|dile a"
 
 
-def split_invocation(text: str, invocation: str = INVOCATION) -> tuple[bool, str]:
+def split_invocation(text: str, invocation: str = INVOCATION,
+                     language: str = ENGLISH) -> tuple[bool, str]:
     """("Alexa, ask needling aftercare how long ...") -> (False, "how long ...").
 
     Returns (is_launch, rest). A phrase without the invocation is a one-shot question.
     """
-    said = normalise(text)
+    said = normalise(text, language)
     said = re.sub(r"^alexa\s+", "", said)
     name = re.escape(invocation)
     m = re.match(rf"^(?:(?:{_LAUNCH_VERBS})\s+{name})$", said)
@@ -41,7 +43,7 @@ def split_invocation(text: str, invocation: str = INVOCATION) -> tuple[bool, str
     m = re.match(rf"^(?:{_ONE_SHOT_VERBS}|{_LAUNCH_VERBS})\s+{name}(?:\s+(.*))?$", said)
     if m:
         rest = m.group(1) or ""
-        rest = re.sub(r"^(?:to|about|for|if|whether)\s+", "", rest)
+        rest = re.sub(r"^(?:to|about|for|if|whether|si|sobre)\s+", "", rest)
         return not rest, rest
     return (not text.strip()), said  # only true silence is a bare launch; noise is not
 
@@ -60,9 +62,11 @@ class Conversation:
         # we can't help in that locale; the default model does that.
         self.resolver = resolver or UtteranceResolver.for_locale(content)
         self.slot_types = self.resolver.slot_types
+        self.language = content.language
         # Red-flag words stay as typed: "drowning" must never become "rowing".
         self.speller = Speller(self.resolver.vocabulary,
-                               keep=content.red_flags.vocabulary | content.red_flags.function_words)
+                               keep=content.red_flags.vocabulary | content.red_flags.function_words,
+                               language=self.language)
         self.last_match: Match | None = None
         self._replies: dict[str, SlotReplyGrammar] = {}
         self._model_locale = locale if model_path(locale).is_file() else content.locale
@@ -78,6 +82,17 @@ class Conversation:
                 self._replies[intent] = SlotReplyGrammar(json.load(fh), intent)
         return self._replies[intent]
 
+    @property
+    def _invocation(self) -> str:
+        """The model's invocation name ("needling aftercare", "cuidados de punción seca")."""
+        if not hasattr(self, "_invocation_name"):
+            import json
+
+            with model_path(self._model_locale).open(encoding="utf-8") as fh:
+                model = json.load(fh)["interactionModel"]["languageModel"]
+            self._invocation_name = normalise(model["invocationName"], self.language)
+        return self._invocation_name
+
     def _today(self):
         return (self.session.now or datetime.now(timezone.utc)).astimezone(self.zone).date()
 
@@ -91,7 +106,7 @@ class Conversation:
         return slots
 
     def request_for(self, text: str) -> dict:
-        launch, rest = split_invocation(text)
+        launch, rest = split_invocation(text, self._invocation, self.language)
         if launch:
             self.last_match = None
             return self.session.launch()

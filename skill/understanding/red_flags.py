@@ -19,9 +19,17 @@ from typing import Any, Iterable, Mapping
 
 _GROUP = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\{(\w+)\}|(\S+)")
 _WORD = re.compile(r"[a-z0-9']+")
+# Any other language: Latin-1's lower-case letters are word characters too (á é í ó ú ñ ü).
+_WORD_LATIN = re.compile(r"[a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+")
 # "breathing's" -> "breathing is"; possessives read the same way, which is harmless here.
 _APOSTROPHE_S = re.compile(r"(?<=[a-z])'s\b")
+ENGLISH = "en"
 Phrase = tuple[str, ...]
+
+
+def language_of(locale: str | None) -> str:
+    """"es-US" -> "es": how a locale's words are cut into tokens and stemmed."""
+    return (locale or ENGLISH).split("-")[0].lower()
 
 
 class GrammarError(ValueError):
@@ -32,9 +40,13 @@ class GrammarError(ValueError):
         self.key = key
 
 
-def tokens_of(text: str, spellings: Mapping[str, str] | None = None) -> list[str]:
-    text = _APOSTROPHE_S.sub(" is", text.lower().replace("\u2019", "'"))
-    words = _WORD.findall(text)
+def tokens_of(text: str, spellings: Mapping[str, str] | None = None,
+              language: str = ENGLISH) -> list[str]:
+    text = text.lower().replace("\u2019", "'")
+    if language == ENGLISH:  # "'s" is English only
+        words = _WORD.findall(_APOSTROPHE_S.sub(" is", text))
+    else:
+        words = _WORD_LATIN.findall(text)
     return [spellings.get(w, w) for w in words] if spellings else words
 
 
@@ -144,7 +156,13 @@ class RedFlagGrammar:
     OWN_NEGATIVES = frozenset({"can't", "cannot", "couldn't", "unable", "not", "isn't", "won't",
                                "doesn't", "ain't", "wouldn't", "no"})
 
-    def __init__(self, data: Mapping[str, Any]):
+    def __init__(self, data: Mapping[str, Any], language: str = ENGLISH):
+        self.language = language
+        # Words the matcher reads itself; a grammar in another language names its own
+        # (`own_negatives`, `copulas`, `or_words`), English keeps these.
+        self.own_negatives = self._word_set(data, "own_negatives", self.OWN_NEGATIVES)
+        self.copulas = self._word_set(data, "copulas", self.COPULAS)
+        self.or_words = self._word_set(data, "or_words", self.OR_WORDS)
         self.window = self._int(data, "window")
         # The topic that answers a question about red flags ("how would I know if...").
         self.asked_about_topic = data.get("asked_about_topic")
@@ -292,9 +310,11 @@ class RedFlagGrammar:
             raise GrammarError(key, "must be a list of text")
         return [" ".join(x.lower().split()) for x in raw]
 
-    @staticmethod
-    def _plain(text: str, key: str) -> Phrase:
-        words = tuple(tokens_of(text))
+    def _word_set(self, data, key, default: frozenset[str]) -> frozenset[str]:
+        return frozenset(self._strings(data[key], key)) if key in data else default
+
+    def _plain(self, text: str, key: str) -> Phrase:
+        words = tuple(tokens_of(text, language=self.language))
         if not words:
             raise GrammarError(key, f"{text!r} has no words")
         return words
@@ -309,9 +329,10 @@ class RedFlagGrammar:
                     raise GrammarError(key, f"unknown word list {{{ref}}} (known: {', '.join(self._raw_lists)})")
                 choices.append(self._raw_lists[ref])
             elif word is not None:
-                choices.append([tuple(tokens_of(w)) for w in word.split("/")])
+                choices.append([tuple(tokens_of(w, language=self.language)) for w in word.split("/")])
             else:
-                alternatives = [tuple(tokens_of(a)) for a in (required or optional).split("/")]
+                alternatives = [tuple(tokens_of(a, language=self.language))
+                                for a in (required or optional).split("/")]
                 choices.append(alternatives + ([()] if optional is not None else []))
         if not choices or any(not c or any(not p for p in c) and c[-1] != () for c in choices):
             raise GrammarError(key, f"{pattern!r} is not a phrase")
@@ -322,7 +343,7 @@ class RedFlagGrammar:
 
     def clean(self, text: str, harmless: bool = True) -> tuple[str, ...]:
         """Tokens with fillers, and unless `harmless` is false harmless phrases, taken out."""
-        tokens = tuple(tokens_of(text, self.spellings))
+        tokens = tuple(tokens_of(text, self.spellings, self.language))
         for phrases in ((self.harmless, self.fillers) if harmless else (self.fillers,)):
             keep, i = [], 0
             while i < len(tokens):
@@ -384,7 +405,7 @@ class RedFlagGrammar:
         # pair: "my chest doesn't hurt") or "own" (the trouble is an inability: "can't breathe")
         found: list[tuple[Flag, int, int, str | None]] = []
         for s, e in self._alone.find(tokens):
-            own = any(t in self.OWN_NEGATIVES for t in tokens[s:e])
+            own = any(t in self.own_negatives for t in tokens[s:e])
             for flag in self._alone_owner[tokens[s:e]]:
                 found.append((flag, s, e, "own" if own else None))
         for lo, hi in clauses:
@@ -445,7 +466,7 @@ class RedFlagGrammar:
                     continue
                 s, e = min(a[0], b[0]), max(a[1], b[1])
                 between = range(min(a[1], b[1]), max(a[0], b[0]))
-                if any(t in self.OWN_NEGATIVES for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]]):
+                if any(t in self.own_negatives for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]]):
                     yield s, e, "own"
                 elif any(self._is_negator(tokens[i]) for i in between) \
                         or self._settled_between(tokens, between):
@@ -454,11 +475,12 @@ class RedFlagGrammar:
                     yield s, e, None
 
     COPULAS = frozenset({"is", "are", "was", "feels", "feel", "seems", "seem", "looks", "sounds"})
+    OR_WORDS = frozenset({"or", "nor"})
 
     def _settled_between(self, tokens, between: range) -> bool:
         """A reassurance said of the first word ("my chest is fine, my back hurts"); not an
         adjective of the second ("breathing with great difficulty")."""
-        return any(b - 1 >= 0 and tokens[b - 1] in self.COPULAS
+        return any(b - 1 >= 0 and tokens[b - 1] in self.copulas
                    for b, _ in self.reassurance.find(tokens, between.start, between.stop))
 
     def _is_negator(self, token: str) -> bool:
@@ -486,11 +508,11 @@ class RedFlagGrammar:
                 if token in self.determiners and not all(w in self.determiners[token] for w in between):
                     return None  # "no, my chest hurts"
                 return j
-            if token in ("or", "nor") and j - 1 in denied_tokens:
+            if token in self.or_words and j - 1 in denied_tokens:
                 while j - 1 >= lo and j - 1 in denied_tokens:
                     j -= 1
                 return j
-            if token in ("or", "nor") and j - 2 >= lo:
+            if token in self.or_words and j - 2 >= lo:
                 # "not sick or feverish": the word before "or" shares the negator
                 j -= 2
                 passed += 1
@@ -604,11 +626,11 @@ class RedFlagGrammar:
         return out
 
 
-def load_grammar(data: Any, path: Path, error) -> RedFlagGrammar:
+def load_grammar(data: Any, path: Path, error, language: str = ENGLISH) -> RedFlagGrammar:
     """The grammar, or `error(path, key, problem)` raised for bad data."""
     if not isinstance(data, dict):
         raise error(path, "(top level)", "expected a mapping")
     try:
-        return RedFlagGrammar(data)
+        return RedFlagGrammar(data, language)
     except GrammarError as exc:
         raise error(path, exc.key, str(exc)) from None

@@ -27,7 +27,7 @@ from pathlib import Path
 from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
 from .builtin_slots import PATTERNS as BUILTIN_PATTERNS
 from ..content import LocaleContent, data_dir, data_file
-from .red_flags import PhraseTrie, tokens_of
+from .red_flags import ENGLISH, PhraseTrie, language_of, tokens_of
 
 FALLBACK = "AMAZON.FallbackIntent"
 FREE_SPEECH_TYPE = "AMAZON.SearchQuery"
@@ -43,18 +43,25 @@ EVIDENCE_NEEDED_ALL_KNOWN = 2.0
 SHARE_NEEDED_ALL_KNOWN = 0.35
 MIN_LITERAL_WORDS = 2
 _SLOT_REF = re.compile(r"\{(\w+)\}")
+# What is not a word character: English keeps a-z; another language keeps Latin-1's lower-case
+# letters too (á é í ó ú ñ ü), as the red-flag grammar's tokens do.
+_NOT_WORD = {ENGLISH: re.compile(r"[^a-z0-9' ]+")}
+_NOT_WORD_LATIN = re.compile(r"[^a-z0-9'\u00df-\u00f6\u00f8-\u00ff ]+")
+# The word stemmer (snowballstemmer) for each language; the locale's language picks it.
+STEMMERS = {ENGLISH: "english", "es": "spanish"}
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, language: str = ENGLISH) -> str:
     text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = _NOT_WORD.get(language, _NOT_WORD_LATIN).sub(" ", text)
     return " ".join(text.split())
 
 
-def normalise_sample(sample: str) -> str:
+def normalise_sample(sample: str, language: str = ENGLISH) -> str:
     """Like normalise(), but keeps {slot} references."""
     parts = re.split(r"(\{\w+\})", sample)
-    return " ".join(" ".join(p if _SLOT_REF.fullmatch(p) else normalise(p) for p in parts).split())
+    return " ".join(" ".join(p if _SLOT_REF.fullmatch(p) else normalise(p, language)
+                             for p in parts).split())
 
 
 def model_path(locale: str, root: Path | None = None) -> Path:
@@ -63,27 +70,28 @@ def model_path(locale: str, root: Path | None = None) -> Path:
 
 
 @functools.lru_cache(maxsize=8192)
-def _stem(word: str) -> str:
-    """English word stems (Porter2, snowballstemmer), so "aches", "aching" and "ache" meet."""
+def _stem(word: str, language: str = ENGLISH) -> str:
+    """Word stems (snowballstemmer: Porter2 for English), so "aches", "aching" and "ache" meet,
+    and "duele", "dolía" and "doler" do in Spanish."""
     if word.startswith("slot"):
         return word
-    return _stemmer().stemWord(word)
+    return _stemmer(language).stemWord(word)
 
 
-@functools.lru_cache(maxsize=1)
-def _stemmer():
+@functools.lru_cache(maxsize=None)
+def _stemmer(language: str = ENGLISH):
     import snowballstemmer  # on the first free-speech request, not at cold start
 
-    return snowballstemmer.stemmer("english")
+    return snowballstemmer.stemmer(STEMMERS.get(language, STEMMERS[ENGLISH]))
 
 
 def _token(slot_type: str) -> str:
     return f"slot{slot_type.lower().replace('.', '')}"
 
 
-def _features(words: list[str]) -> set[str]:
+def _features(words: list[str], language: str = ENGLISH) -> set[str]:
     # "it's" as "it is", the way the red-flag grammar reads a sentence too.
-    stems = [_stem(w) for w in tokens_of(" ".join(words))]
+    stems = [_stem(w, language) for w in tokens_of(" ".join(words), language=language)]
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])}
 
 
@@ -107,30 +115,31 @@ class Match:
 
 # ---------------------------------------------------------------- the index (build time)
 
-def build_index(model: dict) -> dict:
-    """Everything the resolver needs from an interaction model, as JSON-ready data."""
-    language = model["interactionModel"]["languageModel"]
+def build_index(model: dict, language: str = ENGLISH) -> dict:
+    """Everything the resolver needs from an interaction model, as JSON-ready data; `language`
+    is the model's ("es" for es-US), for its words and stems."""
+    language_model = model["interactionModel"]["languageModel"]
     values: dict[str, dict[str, list[str]]] = {}
-    for slot_type in language.get("types", []):
+    for slot_type in language_model.get("types", []):
         table = values.setdefault(slot_type["name"], {})
         for value in slot_type["values"]:
             name = value["name"]["value"]
             for said in (name, *value["name"].get("synonyms", [])):
-                table.setdefault(normalise(said), [value.get("id") or name, name])
+                table.setdefault(normalise(said, language), [value.get("id") or name, name])
     exact: dict[str, str] = {}
     typed: dict[str, list] = {}
     wildcards: dict[str, list] = {}
     per_intent: dict[str, dict[str, int]] = {}
     sample_count: dict[str, int] = {}
     intent_slots: dict[str, dict[str, str]] = {}
-    for intent in language["intents"]:
+    for intent in language_model["intents"]:
         name = intent["name"]
         slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
         if FREE_SPEECH_TYPE in slot_types.values():
             continue  # a carrier phrase says how a sentence starts, not what it means
         intent_slots[name] = slot_types
         for raw in intent.get("samples", []):
-            text = normalise_sample(raw)
+            text = normalise_sample(raw, language)
             used = {n: slot_types[n] for n in _SLOT_REF.findall(text) if n in slot_types}
             template = _SLOT_REF.sub(lambda m: _token(used.get(m.group(1), m.group(1))), text)
             if used:
@@ -140,13 +149,14 @@ def build_index(model: dict) -> dict:
                         and not any(t in BUILTIN_PATTERNS for t in used.values()):
                     # "can i take {medicine}": any short phrase in the slot, for an
                     # unrecognised value ("can i take zyrtec"); keyed by the words around it.
-                    before, after = (normalise(part) for part in _SLOT_REF.split(text, 1)[::2])
+                    before, after = (normalise(part, language)
+                                     for part in _SLOT_REF.split(text, 1)[::2])
                     slot_name = next(iter(used))
                     wildcards.setdefault(f"{before}|{after}", [name, slot_name, used[slot_name]])
             else:
                 exact.setdefault(text, name)
             counts = per_intent.setdefault(name, {})
-            for feature in _features(template.split()):
+            for feature in _features(template.split(), language):
                 counts[feature] = counts.get(feature, 0) + 1
             sample_count[name] = sample_count.get(name, 0) + 1
     # weight(feature, intent) = idf(feature) * the intent's share of the feature's use, where
@@ -181,7 +191,7 @@ def index_for_locale(locale: str) -> dict:
         if index.get("version") == INDEX_VERSION:
             return index
     with model_path(locale).open(encoding="utf-8") as fh:
-        return build_index(json.load(fh))
+        return build_index(json.load(fh), language_of(locale))
 
 
 # ---------------------------------------------------------------- resolving (run time)
@@ -190,6 +200,7 @@ class UtteranceResolver:
     def __init__(self, index: dict, content: LocaleContent):
         self.index = index
         self.content = content
+        self.language = content.language
         self.values: dict[str, dict[str, list[str]]] = index["values"]
         self.exact: dict[str, str] = index["exact"]
         self.typed: dict[str, list] = index["typed"]
@@ -206,7 +217,7 @@ class UtteranceResolver:
     def resolve(self, utterance: str) -> Match:
         """Red flags first (skill/understanding/red_flags.py), then the intents for what is left
         once denied flags are taken out."""
-        text = normalise(utterance)
+        text = normalise(utterance, self.language)
         if not text:
             return Match(FALLBACK, "fallback", score=0.0)
         grammar = self.content.red_flags
@@ -221,7 +232,7 @@ class UtteranceResolver:
             return Match(self.content.topics[grammar.asked_about_topic].intent, "red_flag")
         denied = tuple(dict.fromkeys(f.topic for f in reading.denied))
         if denied:
-            text = normalise(reading.remainder())
+            text = normalise(reading.remainder(), self.language)
             cleaned = grammar.clean(text)
             reading = grammar.read_tokens(cleaned)
         # What the person denied is not what they ask about: "no fever, just tired" is no
@@ -285,14 +296,14 @@ class UtteranceResolver:
     def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, float], bool]:
         """Evidence per intent, and whether a word no sample or value knows was said."""
         evidence: dict[str, float] = {}
-        for feature in _features(typed) | _features(words):
+        for feature in _features(typed, self.language) | _features(words, self.language):
             for intent, weight in self.features.get(feature, {}).items():
                 evidence[intent] = evidence.get(intent, 0.0) + weight
         return evidence, any(self._unknown(w) for w in typed)
 
     def _unknown(self, word: str) -> bool:
         return not word.startswith("slot") and word not in self._known_words \
-            and _stem(word) not in self._known_stems
+            and _stem(word, self.language) not in self._known_stems
 
     @functools.cached_property
     def _wildcard_prefixes(self) -> frozenset[str]:
@@ -401,4 +412,4 @@ class UtteranceResolver:
 
     @functools.cached_property
     def _known_stems(self) -> frozenset[str]:
-        return frozenset(_stem(w) for w in self.index["vocabulary"])
+        return frozenset(_stem(w, self.language) for w in self.index["vocabulary"])
