@@ -42,10 +42,27 @@ def resolver(handler, en):
     return Conversation(handler, en).resolver
 
 
+@pytest.fixture(scope="session")
+def resolvers(handler, content, en, resolver):
+    """Each language's own resolver, built once: Spanish text read by the Spanish model."""
+    built = {en.language: resolver}
+
+    def get(loaded):
+        if loaded.language not in built:
+            built[loaded.language] = Conversation(handler, loaded, locale=loaded.locale).resolver
+        return built[loaded.language]
+    return get
+
+
 @pytest.fixture
-def conversation(handler, en, resolver):
+def conversation(handler, content, en, resolvers):
     def make(locale="en-US"):
-        return Conversation(handler, en, locale=locale, resolver=resolver)
+        # A locale in another language is understood in its own words; an English locale or
+        # one without content (the unsupported-locale answer), by the default model.
+        loaded = content.get(locale)
+        if loaded is None or loaded.language == en.language:
+            loaded = en
+        return Conversation(handler, loaded, locale=locale, resolver=resolvers(loaded))
     return make
 
 

@@ -104,6 +104,36 @@ def test_elapsed_words_never_cross_a_phase_boundary(hours, words, expected_phase
     assert phase(timedelta(hours=hours)) == expected_phase
 
 
+# Spanish says what follows "Su sesión fue hace": no verb to agree with the number.
+@pytest.mark.parametrize("hours, words, date_only", [
+    (0.5, "menos de una hora", False), (1.2, "como una hora", False), (2, "unas dos horas", False),
+    (21, "unas veintiuna horas", False), (23, "unas veintitrés horas", False),
+    (23.8, "casi un día", False), (5, "menos de un día", True), (24, "como un día", False),
+    (36, "como un día y medio", False), (45, "casi dos días", False), (48, "unos dos días", False),
+    (60, "unos dos días y medio", False), (504, "unos veintiún días", False),
+])
+def test_elapsed_words_in_spanish(hours, words, date_only):
+    assert elapsed_words(timedelta(hours=hours), date_only, language="es") == words
+
+
+@pytest.mark.parametrize("local, said", [
+    ("2026-11-28T15:00", "el sábado a las tres de la tarde"),
+    ("2026-11-28T13:30", "el sábado a la una y media de la tarde"),
+    ("2026-11-30T12:00", "el lunes al mediodía"),
+    ("2026-11-30T12:45", "el lunes a las doce y cuarenta y cinco del mediodía"),
+    ("2026-12-02T09:05", "el miércoles a las nueve y cinco de la mañana"),
+    ("2026-12-02T21:15", "el miércoles a las nueve y cuarto de la noche"),
+    ("2026-12-03T00:00", "el jueves a la medianoche"),
+    ("2026-12-03T04:21", "el jueves a las cuatro y veintiuno de la madrugada"),
+])
+def test_the_reminders_day_and_time_in_spanish(local, said):
+    from skill.time_aware.reminders import spoken_when
+
+    due = datetime.fromisoformat(local).replace(tzinfo=NY)
+    assert spoken_when(due, "America/New_York", "es") == said
+    assert spoken_when(due, None, "es") is None
+
+
 @pytest.mark.parametrize("slot_type, said, value", [
     ("AMAZON.DATE", "today", "2026-11-27"), ("AMAZON.DATE", "yesterday", "2026-11-26"),
     ("AMAZON.DATE", "the day before yesterday", "2026-11-25"),
@@ -143,17 +173,19 @@ def store(tmp_path, clock):
 
 
 @pytest.fixture
-def talk(content, en, resolver, store, clock, monkeypatch):
+def talk(content, en, resolvers, store, clock, monkeypatch):
     """A conversation as `aftercare chat --user ID --now ... --timezone America/New_York` holds it,
     for a clinic that turned memory and reminders on (skill/privacy.py)."""
     monkeypatch.setenv("AFTERCARE_REMINDERS", "on")
 
-    def make(now=EVENING, user="amzn1.ask.account.tester", api=None, persist=True):
+    def make(now=EVENING, user="amzn1.ask.account.tester", api=None, persist=True, locale="en-US"):
         clock.now = now
         api = api or LocalAlexaApi("America/New_York", report=None)
         handler = lambda_handler_for(build_skill_builder(content=content, persistence_adapter=store if persist else None,
                                       api_client=api))
-        conversation = Conversation(handler, en, user_id=user, resolver=resolver, now=now, zone=NY)
+        loaded = content[locale]
+        conversation = Conversation(handler, loaded, locale=locale, user_id=user,
+                                    resolver=resolvers(loaded), now=now, zone=NY)
         conversation.api = api
         return conversation
     return make
@@ -511,3 +543,38 @@ def test_an_offered_topic_is_spoken_for_the_known_time(talk):
     conversation.say("what is dry needling")
     overview = conversation.say("yes")
     assert spoken(overview).startswith("It's been about two hours, so today: drink plenty")
+
+
+# ------------------------------------------------------------ the same layer in Spanish
+
+def told(conversation, **slots):
+    """The session time as Alexa resolves a reply to the question ("ayer a las tres"): the
+    local driver's bare replies are English, so the slots are sent as Alexa would fill them."""
+    from skill.understanding.free_speech import slot_json
+    from skill.understanding.resolver import SlotFill
+
+    request = conversation.session.intent("SessionTimeIntent", {
+        name: slot_json(name, SlotFill(value), f"AMAZON.{name.upper()}")
+        for name, value in slots.items()})
+    request["request"]["dialogState"] = "IN_PROGRESS"
+    response = conversation.handler(request, None)
+    conversation.session.absorb(response)
+    return response
+
+
+def test_in_spanish_the_answer_says_the_time_since_and_the_reminder_its_day(talk):
+    conversation = talk(locale="es-US")
+    asked = conversation.say("puedo usar mi almohadilla térmica")
+    assert spoken(asked).endswith("Puedo ajustar el consejo a su caso. ¿Cuándo fue su sesión?")
+    answer = told(conversation, date="2026-11-26", time="15:00")
+    assert spoken(answer).startswith("Su sesión fue hace como un día: ya pasó el primer día. "
+                                     "Ahora el calor")
+    assert spoken(answer).endswith("¿Le guardo la hora de su sesión por tres días?")
+    offer = conversation.say("sí")
+    assert spoken(offer).endswith(
+        "¿Quiere un recordatorio dos días después de su sesión para ver cómo se siente?")
+    done = conversation.say("sí")
+    assert spoken(done).startswith(
+        "Listo. Le recordaré el sábado a las tres de la tarde que vea cómo se siente.")
+    (payload,) = conversation.api.reminders
+    assert payload["alertInfo"]["spokenInfo"]["content"][0]["locale"] == "es-US"

@@ -17,7 +17,7 @@ PHRASES = "phrases"  # the `topic` of a conversation phrase
 ANY_PHASE = "any"  # an answer spoken when the time since the session is not known
 # A moment inside each phase, for "{elapsed}"; "{when}" is a reminder's day and time.
 EXAMPLE_ELAPSED = {EARLY: timedelta(hours=3), MIDDLE: timedelta(hours=30), LATE: timedelta(hours=60)}
-EXAMPLE_WHEN = "Saturday at three p.m."
+EXAMPLE_WHEN = {"en": "Saturday at three p.m.", "es": "el sábado a las tres de la tarde"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,10 @@ def _parts(answer: Answer, make) -> Iterator[Entry]:
         yield make("reprompt", answer.reprompt, answer)
 
 
-def _said(text: str, phase: str) -> str:
-    elapsed = elapsed_words(EXAMPLE_ELAPSED[phase]) if phase in EXAMPLE_ELAPSED else "about a day"
-    return text.replace("{elapsed}", elapsed).replace("{when}", EXAMPLE_WHEN)
+def _said(text: str, phase: str, language: str = "en") -> str:
+    elapsed = elapsed_words(EXAMPLE_ELAPSED.get(phase, timedelta(hours=24)), language=language)
+    return text.replace("{elapsed}", elapsed).replace(
+        "{when}", EXAMPLE_WHEN.get(language, EXAMPLE_WHEN["en"]))
 
 
 def entries(content: LocaleContent) -> Iterator[Entry]:
@@ -55,10 +56,11 @@ def entries(content: LocaleContent) -> Iterator[Entry]:
             timed = [(ANY_PHASE, answer)] + list((answer.phases or {}).items())
             for phase, spoken in timed:
                 def make(part, text, source, phase=phase, variant=variant):
-                    return Entry(topic.id, variant, phase, part, _said(text, phase), source,
-                                 topic.urgency)
+                    return Entry(topic.id, variant, phase, part,
+                                 _said(text, phase, content.language), source, topic.urgency)
                 yield from _parts(spoken, make)
     for name, answer in content.phrases.items():
         def make(part, text, source, name=name):
-            return Entry(PHRASES, name, ANY_PHASE, part, _said(text, ANY_PHASE), source, "routine")
+            return Entry(PHRASES, name, ANY_PHASE, part, _said(text, ANY_PHASE, content.language),
+                         source, "routine")
         yield from _parts(answer, make)

@@ -23,6 +23,7 @@ from ..routing import Route
 from ..state import ASKED_WHEN, ELICIT, OFFERS_DUE, REMINDER_SET
 from . import memory, reminders
 from .clock import device_zone, request_now
+from ..understanding.red_flags import language_of
 from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
                            session_moment)
 
@@ -39,7 +40,8 @@ def timed(handler_input, answer: Answer) -> Answer | None:
     if session is None:
         return None
     since = elapsed(now, session)
-    return answer.after(phase(since), elapsed_words(since, session.date_only))
+    language = language_of(getattr(handler_input.request_envelope.request, "locale", None))
+    return answer.after(phase(since), elapsed_words(since, session.date_only, language))
 
 
 def should_ask_when(handler_input, answer: Answer) -> bool:
@@ -122,7 +124,7 @@ def session_told(handler_input, content: LocaleContent, date_value, time_value, 
     memory.note(handler_input, session)
     attrs[OFFERS_DUE] = True
     since = elapsed(now, session)
-    words = elapsed_words(since, session.date_only)
+    words = elapsed_words(since, session.date_only, content.language)
     found = pending or Route(content.topics[OVERVIEW])
     answer = found.topic.answer(found.variant)
     main = answer.after(phase(since), words) if answer.phases else answer
@@ -153,7 +155,7 @@ def decline_remember(handler_input, content: LocaleContent):
 
 def _reminder_words(handler_input, session, content: LocaleContent) -> str:
     _, zone_name = device_zone(handler_input)
-    return reminders.spoken_when(reminders.check_in_time(session), zone_name) or \
+    return reminders.spoken_when(reminders.check_in_time(session), zone_name, content.language) or \
         content.phrase("reminder_when_unknown").speech
 
 

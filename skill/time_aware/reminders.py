@@ -96,15 +96,49 @@ def _spoken_minutes(minute: int) -> str:
     return tens if minute % 10 == 0 else f"{tens}-{_number(minute % 10)}"
 
 
-def spoken_when(due: datetime, zone_name: str | None) -> str | None:
-    """The reminder's day and time as said: "Saturday at three p.m.", in the device's zone;
-    None when the zone is unknown (the reminder is then set relative to now)."""
+def spoken_when(due: datetime, zone_name: str | None, language: str = "en") -> str | None:
+    """The reminder's day and time as said: "Saturday at three p.m.", in the device's zone
+    ("el sábado a las tres de la tarde" in Spanish); None when the zone is unknown (the
+    reminder is then set relative to now)."""
     if not zone_name:
         return None
     from zoneinfo import ZoneInfo
 
     local = due.astimezone(ZoneInfo(zone_name))
+    if language == "es":
+        return f"el {_DIAS[local.weekday()]} {_hora_es(local.hour, local.minute)}"
     return f"{local.strftime('%A')} at {_clock_words(local.hour, local.minute)}"
+
+
+_DIAS = "lunes martes miércoles jueves viernes sábado domingo".split()
+
+
+def _hora_es(hour: int, minute: int) -> str:
+    """15:00 -> "a las tres de la tarde", 13:30 -> "a la una y media de la tarde",
+    12:00 -> "al mediodía", 9:05 -> "a las nueve y cinco de la mañana"."""
+    from .session_time import numero
+
+    if minute == 0 and hour == 12:
+        return "al mediodía"
+    if minute == 0 and hour == 0:
+        return "a la medianoche"
+    twelve = hour % 12 or 12
+    clock = "a la una" if twelve == 1 else f"a las {numero(twelve, feminine=True)}"
+    if minute:
+        clock += {15: " y cuarto", 30: " y media"}.get(minute, f" y {_minutos(minute)}")
+    part = ("de la madrugada" if hour < 6 else "de la mañana" if hour < 12
+            else "del mediodía" if hour == 12 else "de la tarde" if hour < 19 else "de la noche")
+    return f"{clock} {part}"
+
+
+def _minutos(minute: int) -> str:
+    """Minutes as said after "y": "cinco", "veintiuno", "treinta y siete"."""
+    from .session_time import _NUMEROS
+
+    if minute < len(_NUMEROS):
+        return _NUMEROS[minute]
+    tens = {3: "treinta", 4: "cuarenta", 5: "cincuenta"}[minute // 10]
+    return tens if minute % 10 == 0 else f"{tens} y {_NUMEROS[minute % 10]}"
 
 
 def ask_for_permission(handler_input):

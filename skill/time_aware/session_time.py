@@ -143,22 +143,57 @@ def _number(n: int) -> str:
     return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
 
 
-def elapsed_words(since: timedelta, date_only: bool = False) -> str:
+# How each language says each span. Spanish says what follows "Su sesión fue hace", which needs
+# no verb to agree with the number ("unas dos horas", "como un día y medio").
+_ELAPSED = {
+    "en": {"under_a_day": "less than a day", "under_an_hour": "less than an hour",
+           "an_hour": "about an hour", "hours": "about {n} hours", "almost_a_day": "almost a day",
+           "almost_two_days": "almost two days", "a_day": "about a day",
+           "a_day_and_a_half": "about a day and a half", "days": "about {n}{half} days",
+           "half": " and a half"},
+    "es": {"under_a_day": "menos de un día", "under_an_hour": "menos de una hora",
+           "an_hour": "como una hora", "hours": "unas {n} horas", "almost_a_day": "casi un día",
+           "almost_two_days": "casi dos días", "a_day": "como un día",
+           "a_day_and_a_half": "como un día y medio", "days": "unos {n} días{half}",
+           "half": " y medio"},
+}
+
+
+def elapsed_words(since: timedelta, date_only: bool = False, language: str = "en") -> str:
     """How a person says how long ago: "about two hours", "about a day and a half"."""
+    said = _ELAPSED.get(language, _ELAPSED["en"])
+    hours_said, days_said = ((lambda n: numero(n, feminine=True)), numero) if language == "es" \
+        else (_number, _number)
     hours = since.total_seconds() / 3600
     if date_only and hours < 24:
-        return "less than a day"
+        return said["under_a_day"]
     if hours < 1:
-        return "less than an hour"
+        return said["under_an_hour"]
     if hours < 1.5:
-        return "about an hour"
+        return said["an_hour"]
     if hours < 23.5:  # the words never cross a phase boundary (24 and 48 hours)
-        return f"about {_number(round(hours))} hours"
+        return said["hours"].format(n=hours_said(round(hours)))
     if hours < 24:
-        return "almost a day"
+        return said["almost_a_day"]
     if 42 <= hours < 48:
-        return "almost two days"
+        return said["almost_two_days"]
     days, half = divmod(round(hours / 12), 2)  # counted in half days
     if days == 1:
-        return "about a day and a half" if half else "about a day"
-    return f"about {_number(days)}{' and a half' if half else ''} days"
+        return said["a_day_and_a_half"] if half else said["a_day"]
+    return said["days"].format(n=days_said(days), half=said["half"] if half else "")
+
+
+# Feminine for hours ("veintiuna horas"), masculine for days ("veintiún días").
+_NUMEROS = ("cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce "
+            "quince dieciséis diecisiete dieciocho diecinueve veinte veintiuno veintidós "
+            "veintitrés").split()
+
+
+def numero(n: int, feminine: bool = False) -> str:
+    """A number as said in Spanish before a noun: "veintiuna horas", "veintiún días"."""
+    if n >= len(_NUMEROS):
+        return str(n)
+    word = _NUMEROS[n]
+    if word.endswith("uno"):
+        word = word[:-1] + "a" if feminine else word[:-3] + ("ún" if n > 1 else "un")
+    return word
