@@ -131,9 +131,12 @@ class Conversation:
             self.last_match = match
             return self.session.intent(FALLBACK, {})
         self.last_match = match
-        if match.how != "exact":
+        if match.how != "exact" or match.denied:
             # What no sample says goes to the skill as free speech, as on an Echo, and the
-            # skill's own resolver reads it (skill/understanding/free_speech.py).
+            # skill's own resolver reads it (skill/understanding/free_speech.py). So does a
+            # sentence that is a sample only once its denial is cut ("no chest pain | how long
+            # will i be sore"): Alexa hears the whole sentence, and the answer keeps its
+            # safety line.
             said = SlotFill(rest)
             return self.session.intent(STATEMENT_INTENT, {
                 TEXT_SLOT: slot_json(TEXT_SLOT, said, "AMAZON.SearchQuery")})
