@@ -20,30 +20,123 @@ EMERGENCY_MAX_SECONDS = 8.0
 BANNED = ["DN", "NSAID", "NSAIDs", "NSAID's", "DOMS", "OTC", "ER", "ED", "PT", "hrs", "hr", "mins",
           "min", "approx", "e.g.", "i.e.", "etc", "vs", "w/", "&", "911", "24h", "48h", "info"]
 SECTIONS = fixture_lines(ARTICLE_SECTIONS)
-ENGLISH = sorted(name for name in load_content() if name.startswith("en-"))
+LOCALES = sorted(load_content())
 
 
-@pytest.fixture(scope="module", params=ENGLISH)
+@pytest.fixture(scope="module", params=LOCALES)
 def en(request, content):
-    """Every English locale: the shared words with each one's numbers and names."""
+    """Every locale: each English one (the shared words with its numbers and names) and
+    Spanish (US), written on its own. What a test looks for in the words is `said(en, key)`."""
     return content[request.param]
 
 
-LONGEST_ELAPSED = "about two and a half days"
+# What the checks below look for, in each language's words. Spanish is written, not
+# translated, so each entry is what the Spanish content says for the same rule.
+SAYS = {
+    "en": {
+        "longest_elapsed": "about two and a half days",
+        "longest_when": "Wednesday at twelve forty-five p.m.",
+        "banned": BANNED,
+        "and_or": r"and|or",
+        "emergency_first": "Call {number} now",
+        "emergency_again": "Call ",
+        "cannot_dial": r"\b(I'll|I will|I can) call\b",
+        "whom_first": r"^(Call|Contact)\b",
+        "how_soon": r"\b(now|today|right away|promptly)\b",
+        "fallback_opening": "Sorry, I don't have guidance on that",
+        "not_advice": "not medical advice",
+        "yes_or_no": r"^(Yes|No)\b",
+        "worse_or_sharp": r"much worse or turns sharp",
+        "call_practitioner": "call your practitioner",
+        "any_one": "Any one of those",
+        "not_both": "red and warm",
+        "infection_early": "Call your doctor or your practitioner promptly if a needle spot leaks "
+                           "fluid or pus",
+        "wait_and_see": "keep an eye",
+        "any_one_card": "any one of these",
+        "fever_first": "Contact a healthcare provider",
+        "fever_never": "urgent care",
+        "prescribed": ("daily aspirin", "as directed"),
+        "as_directed": "as directed",
+        "overclaim": "may slow",
+        "belief": "believe",
+        "signs": ("worse", "sharp", "fever"),
+        "infection_words": ("infect", "discharge"),
+        "heat_not_yet": ", so not yet",
+        "ice": "ice",
+        "heat_helps": "heat can help",
+        "keep_moving": "Keep moving gently",
+        "keep_moving_timed": ", so keep moving",
+        "practitioner": "practitioner",
+        "reminder": "Time to check in on how you feel. Ask needling aftercare if you have questions.",
+        "skill_name": "needling aftercare",
+        "treatment_words": r"dry needling|needles?\b|treatment|session|sore|pain",
+    },
+    "es": {
+        # "Su sesión fue hace unos dos días y medio": the longest "{elapsed}" in Spanish
+        "longest_elapsed": "unos dos días y medio",
+        "longest_when": "el miércoles a las doce y cuarenta y cinco del mediodía",
+        # as letters or not said: AINE is the Spanish NSAID; EE. UU., Dr., aprox., etc.
+        "banned": BANNED + ["AINE", "AINEs", "EE. UU.", "EE.UU.", "Dr.", "Dra.", "aprox", "hs",
+                            "seg", "tel"],
+        "and_or": r"y|e|o|u|ni",
+        "emergency_first": "Llame ahora al {number}",
+        "emergency_again": "Llame al ",
+        "cannot_dial": r"\b(llamaré|yo llamo|puedo llamar|voy a llamar)\b",
+        "whom_first": r"^(Llame|Comuníquese)\b",
+        "how_soon": r"\b(ahora|hoy|de inmediato|cuanto antes|pronto)\b",
+        "fallback_opening": "Lo siento, no tengo información sobre eso",
+        "not_advice": "no consejos médicos",
+        # A Spanish verb is denied by a "no" before it ("No entendí cuándo"): only a "Sí" or
+        # "No" standing alone answers yes or no. ("Si", unaccented, is "if".)
+        "yes_or_no": r"^(Sí|No)\s*[,.!;:]",
+        "worse_or_sharp": r"empeora mucho o se vuelve agudo",
+        "call_practitioner": "a su terapeuta",
+        "any_one": "Basta con una sola de esas señales",
+        "not_both": "roja y caliente",
+        "infection_early": "Llame cuanto antes a su médico o a su terapeuta si sale líquido o pus "
+                           "de la marca de una aguja",
+        "wait_and_see": "vigile",
+        "any_one_card": "cualquiera de estas señales",
+        "fever_first": "Comuníquese de inmediato con un profesional de la salud",
+        "fever_never": "urgencias",
+        "prescribed": ("aspirina diaria", "como le indicaron"),
+        "as_directed": "como le indicaron",
+        "overclaim": "retrasa",
+        "belief": "creen",
+        "signs": ("empeora", "agudo", "fiebre"),
+        "infection_words": ("infect", "supur"),
+        "heat_not_yet": ", así que todavía no",
+        "ice": "hielo",
+        "heat_helps": "el calor ahora puede ayudar",
+        "keep_moving": "Siga moviéndose con suavidad",
+        "keep_moving_timed": ", así que hoy siga moviéndose",
+        "practitioner": "terapeuta",
+        "reminder": "Es hora de ver cómo se siente. Si tiene preguntas, abra Cuidados de punción "
+                    "seca.",
+        "skill_name": "cuidados de punción seca",
+        "treatment_words": r"punción|agujas?\b|tratamiento|sesión|dolor|adolorid",
+    },
+}
+
+
+def said(locale_content, key):
+    return SAYS[locale_content.language][key]
 
 
 def all_answers(locale_content):
     """(label, answer) for every topic answer, its variants, its phases, its detail, and every
     phrase; "{elapsed}" said at its longest."""
+    longest = said(locale_content, "longest_elapsed")
     for topic in locale_content.topics.values():
         for variant, answer in topic.answers.items():
             yield f"{topic.id}/{variant}", answer
             if answer.more:
                 yield f"{topic.id}/{variant}/more", answer.more
             for name, timed in (answer.phases or {}).items():
-                yield f"{topic.id}/{variant}/{name}", timed.saying(LONGEST_ELAPSED)
+                yield f"{topic.id}/{variant}/{name}", timed.saying(longest)
     for name, answer in locale_content.phrases.items():
-        yield f"phrase/{name}", answer.saying(LONGEST_ELAPSED)
+        yield f"phrase/{name}", answer.saying(longest)
 
 
 def spoken_texts(en):
@@ -89,7 +182,7 @@ def joined_turns(en):
                 continue
             yield (topic.id, variant, "asked"), compose(answer, then=phrase("ask_when"))
             for name, timed in answer.phases.items():
-                timed = timed.saying(LONGEST_ELAPSED)
+                timed = timed.saying(said(en, "longest_elapsed"))
                 if topic.id == "overview":
                     timed = compose(timed, before=phrase("time_noted"))
                 then = None if timed.asks else phrase("offer_remember")
@@ -100,8 +193,8 @@ def joined_turns(en):
     for first in ("forgotten", "nothing_to_forget"):
         for kept in ("reminder_kept", "reminder_kept_known"):
             yield (first, kept), compose(phrase(first), then=phrase(kept).filling(
-                "when", "Wednesday at twelve forty-five p.m."))
-    yield ("reminder_set",), phrase("reminder_set").filling("when", "Wednesday at twelve forty-five p.m.")
+                "when", said(en, "longest_when")))
+    yield ("reminder_set",), phrase("reminder_set").filling("when", said(en, "longest_when"))
 
 
 def test_answers_joined_in_one_turn_still_fit(en):
@@ -126,19 +219,19 @@ def test_median_answer_length_is_reported_and_short(en):
 
 def test_no_abbreviations_in_speech(en):
     for label, text in spoken_texts(en):
-        for banned in BANNED:
+        for banned in said(en, "banned"):
             assert not re.search(rf"(?<![\w.]){re.escape(banned)}(?![\w])", text), (label, banned)
 
 
-def list_items(sentence: str) -> int:
+def list_items(sentence: str, and_or: str = SAYS["en"]["and_or"]) -> int:
     """Items in the longest spoken list: "a, b and c" is three."""
     best = 0
     for clause in re.split(r"[:;]", sentence):
         parts = [p.strip() for p in clause.split(",")]
         for end, part in enumerate(parts):
-            if not re.search(r"\b(and|or)\b", part):
+            if not re.search(rf"\b({and_or})\b", part):
                 continue
-            count = 1 if re.match(r"^(and|or) ", part) else 2  # "and c" is one item, "b and c" two
+            count = 1 if re.match(rf"^({and_or}) ", part) else 2  # "and c" is one item, "b and c" two
             i = end - 1
             while i >= 0 and len(parts[i].split()) <= 4:
                 count += 1
@@ -151,12 +244,15 @@ def test_list_counter_counts():
     assert list_items("Drink water, rest, and stretch.") == 3
     assert list_items("Skip hard workouts, heavy lifting and intense cardio for a day.") == 3
     assert list_items("Avoid red, warm, swollen or oozing spots.") == 4
+    spanish = SAYS["es"]["and_or"]
+    assert list_items("Evite el ejercicio fuerte, levantar peso y el cardio intenso.", spanish) == 3
+    assert list_items("Si sigue roja, caliente, hinchada o supura, llame.", spanish) == 4
 
 
 def test_no_spoken_list_longer_than_three(en):
     for label, text in spoken_texts(en):
         for sentence in re.split(r"(?<=[.?!])\s+", text):
-            assert list_items(sentence) <= 3, (label, sentence)
+            assert list_items(sentence, said(en, "and_or")) <= 3, (label, sentence)
 
 
 def test_every_answer_names_a_source_section_of_the_article(en):
@@ -194,17 +290,20 @@ def test_the_emergency_answer_gives_instruction_and_number_first(en):
     answer = en.topics["emergency"].answer()
     sentences = re.split(r"(?<=[.!])\s+", answer.speech)
     first_number = en.emergency_number.split(",")[0]  # "triple zero, or one one one in ..."
-    assert sentences[0].startswith(f"Call {first_number} now"), sentences[0]
+    assert sentences[0].startswith(said(en, "emergency_first").format(number=first_number)), \
+        sentences[0]
     if en.locale == "en-US":
         assert sentences[0] == "Call nine one one now on your phone, or get emergency care."
+    if en.locale == "es-US":
+        assert sentences[0] == "Llame ahora al nueve uno uno desde su teléfono, o vaya a emergencias."
     assert not answer.asks and answer.reprompt is None
     seconds = spoken_seconds(answer.speech)
     assert seconds <= EMERGENCY_MAX_SECONDS, seconds
     print(f"emergency answer: {seconds:.1f} s, {word_count(answer.speech)} words")
     # The instruction, why in one short sentence, the instruction once more.
-    assert len(sentences) == 3 and sentences[-1].startswith("Call ")
+    assert len(sentences) == 3 and sentences[-1].startswith(said(en, "emergency_again"))
     assert len(sentences[1].split()) <= 8, sentences[1]
-    assert not re.search(r"\b(I'll|I will|I can) call\b", answer.speech)  # Alexa cannot dial
+    assert not re.search(said(en, "cannot_dial"), answer.speech, re.I)  # Alexa cannot dial
     assert en.emergency_numbers[0] in answer.card_title or en.emergency_numbers[-1] in answer.card_title
 
 
@@ -215,19 +314,19 @@ def test_urgent_answers_say_whom_and_how_soon_first(en):
         answers = [topic.answer(), *(topic.answer().phases or {}).values()]
         for answer in answers:
             first = re.split(r"(?<=[.!?])\s+", answer.speech)[0]
-            assert re.match(r"^(Call|Contact)\b", first), (topic.id, first)
-            assert re.search(r"\b(now|today|right away|promptly)\b", first), (topic.id, first)
+            assert re.match(said(en, "whom_first"), first), (topic.id, first)
+            assert re.search(said(en, "how_soon"), first), (topic.id, first)
             assert not answer.asks
 
 
 def test_the_fallback_is_honest_and_names_the_emergency_number(en):
     fallback = en.phrase("fallback").speech
-    assert fallback.startswith("Sorry, I don't have guidance on that")
+    assert fallback.startswith(said(en, "fallback_opening"))
     assert en.emergency_number in fallback
 
 
 def test_launch_says_it_is_not_medical_advice(en):
-    assert "not medical advice" in en.phrase("launch").speech
+    assert said(en, "not_advice") in en.phrase("launch").speech
 
 
 # ------------------------------------------------------------ bad content fails at start-up
@@ -365,63 +464,62 @@ def test_median_topic_answer_is_short(en):
 def test_no_answer_opens_with_yes_or_no(en):
     """"Is it bad to take Tylenol?" answered "Yes, acetaminophen is preferred" says the opposite."""
     for label, answer in all_answers(en):
-        assert not re.match(r"^(Yes|No)\b", answer.speech), label
+        assert not re.match(said(en, "yes_or_no"), answer.speech), label
 
 
 def test_every_soreness_answer_says_what_to_do_if_it_gets_worse_or_sharp(en):
     soreness = en.topics["soreness"].answer()
     for answer in (soreness, *soreness.phases.values()):
-        assert re.search(r"much worse or turns sharp", answer.speech), answer.speech
-        assert "call your practitioner" in answer.speech.lower()
+        assert re.search(said(en, "worse_or_sharp"), answer.speech), answer.speech
+        assert said(en, "call_practitioner") in answer.speech.lower()
 
 
 def test_infection_names_any_one_sign_and_never_says_wait_for_discharge(en):
     infection = en.topics["infection"].answer()
-    assert "Any one of those" in infection.speech
-    assert "red and warm" not in infection.speech
+    assert said(en, "any_one") in infection.speech
+    assert said(en, "not_both") not in infection.speech
     early = infection.phases["early"].speech
-    assert early.startswith("Call your doctor or your practitioner promptly if a needle spot "
-                            "leaks fluid or pus")
-    assert "keep an eye" not in early
-    assert "any one of these" in infection.card_text
+    assert early.startswith(said(en, "infection_early"))
+    assert said(en, "wait_and_see") not in early
+    assert said(en, "any_one_card") in infection.card_text
 
 
 def test_fever_says_what_the_article_says(en):
     fever = en.topics["fever"].answer().speech
-    assert fever.startswith("Contact a healthcare provider")
-    assert "urgent care" not in fever
+    assert fever.startswith(said(en, "fever_first"))
+    assert said(en, "fever_never") not in fever
 
 
 def test_pain_relief_keeps_prescribed_medicines_and_hedges_the_belief(en):
     pain = en.topics["pain_relief"]
-    assert "daily aspirin" in pain.answer().speech and "as directed" in pain.answer().speech
-    assert "as directed" in pain.answer("nsaid").speech
+    assert all(words in pain.answer().speech for words in said(en, "prescribed"))
+    assert said(en, "as_directed") in pain.answer("nsaid").speech
     for answer in (pain.answer(), pain.answer().more, pain.answer("nsaid")):
-        assert "may slow" not in answer.speech
-    assert "believe" in pain.answer().more.speech and "believe" in pain.answer("nsaid").speech
+        assert said(en, "overclaim") not in answer.speech
+    belief = said(en, "belief")
+    assert belief in pain.answer().more.speech and belief in pain.answer("nsaid").speech
 
 
 def test_overview_detail_and_card_carry_the_warning_signs(en):
     overview = en.topics["overview"].answer()
     for text in (overview.more.speech, overview.card_text):
-        for sign in ("worse", "sharp", "fever", en.emergency_number if text == overview.more.speech
+        for sign in (*said(en, "signs"), en.emergency_number if text == overview.more.speech
                      else en.emergency_numbers[-1]):
             assert sign in text, (sign, text)
-        assert "infect" in text or "discharge" in text
+        assert any(word in text for word in said(en, "infection_words"))
 
 
 def test_heat_and_ice_phases_follow_the_question(en):
     heat_ice = en.topics["heat_ice"]
-    assert ", so not yet" in heat_ice.answer("heat").phases["early"].speech
-    assert "ice" in heat_ice.answer("ice").phases["middle"].speech.split(".")[0]
-    assert "heat can help" in heat_ice.answer("heat").phases["middle"].speech
+    assert said(en, "heat_not_yet") in heat_ice.answer("heat").phases["early"].speech
+    assert said(en, "ice") in heat_ice.answer("ice").phases["middle"].speech.split(".")[0]
+    assert said(en, "heat_helps") in heat_ice.answer("heat").phases["middle"].speech
 
 
 def test_activity_never_says_rest_only(en):
     activity = en.topics["activity"].answer()
-    for answer in (activity, activity.phases["early"]):
-        assert answer.speech.startswith(("Keep moving gently", "It's been {elapsed}, so keep moving"
-                                         .replace("{elapsed}", answer.speech[10:].split(",")[0])))
+    assert activity.speech.startswith(said(en, "keep_moving"))
+    assert said(en, "keep_moving_timed") in activity.phases["early"].speech.split(".")[0]
 
 
 def test_the_fallback_is_short_and_names_the_emergency_second(en):
@@ -429,15 +527,17 @@ def test_the_fallback_is_short_and_names_the_emergency_second(en):
         sentences = re.split(r"(?<=[.!?])\s+", en.phrase(name).speech)
         assert en.emergency_number in sentences[1], (name, sentences)
         assert spoken_seconds(en.phrase(name).speech) <= 10, name
-    assert "practitioner" not in en.phrase("fallback").speech  # not every miss is about health
+    assert said(en, "practitioner") not in en.phrase("fallback").speech  # not every miss is health
     assert en.phrase("fallback_again").speech != en.phrase("fallback").speech
     assert en.emergency_number in en.phrase("fallback_again").speech
 
 
 def test_the_reminder_says_nothing_about_a_treatment(en):
     text = en.phrase("reminder_text").speech
-    assert text == "Time to check in on how you feel. Ask needling aftercare if you have questions."
-    assert not re.search(r"dry needling|needles?\b|treatment|session|sore|pain", text)
+    assert text == said(en, "reminder")
+    # The skill's own name is how the listener finds it again; nothing else names the treatment.
+    rest = text.lower().replace(said(en, "skill_name"), "")
+    assert not re.search(said(en, "treatment_words"), rest)
 
 
 # ------------------------------------------------------------ a locale over the shared base

@@ -10,7 +10,6 @@ from skill.understanding.resolver import SlotFill
 
 from .helpers import answered_topic, spoken
 
-OPENING_WORDS = get_content()["en-US"].openings  # free-speech intent -> its opening words
 
 FALLBACK_OPENING = "Sorry, I don't have guidance on that"
 
@@ -21,24 +20,63 @@ def free_speech(session, text, intent="StatementIntent"):
     return session.intent(intent, slots)
 
 
-@pytest.mark.parametrize("intent, heard", [
-    ("StatementIntent", "feel like there's a weight on my chest"),
-    ("CannotStatementIntent", "get a full breath in"),
-    ("HurtsStatementIntent", "when i breathe in"),
-    ("ChestStatementIntent", "feels really tight"),
-    ("BreathingStatementIntent", "is all shallow and quick"),
-    ("SharpStatementIntent", "pain in my chest out of nowhere"),
+EMERGENCY_OPENINGS = {"en-US": "Call nine one one now", "es-US": "Llame ahora al nueve uno uno"}
+
+
+@pytest.mark.parametrize("locale, intent, heard", [
+    ("en-US", "StatementIntent", "feel like there's a weight on my chest"),
+    ("en-US", "CannotStatementIntent", "get a full breath in"),
+    ("en-US", "HurtsStatementIntent", "when i breathe in"),
+    ("en-US", "ChestStatementIntent", "feels really tight"),
+    ("en-US", "BreathingStatementIntent", "is all shallow and quick"),
+    ("en-US", "SharpStatementIntent", "pain in my chest out of nowhere"),
+    # Spanish: "siento | como un peso en el pecho", "no puedo | respirar bien", ...
+    ("es-US", "StatementIntent", "como un peso en el pecho"),
+    ("es-US", "CannotStatementIntent", "respirar bien"),
+    ("es-US", "HurtsStatementIntent", "cuando respiro hondo"),
+    ("es-US", "ChestStatementIntent", "muy apretado"),
+    ("es-US", "BreathingStatementIntent", "muy cortita y rápida"),
+    ("es-US", "SharpStatementIntent", "en el pecho de la nada"),
+    ("es-US", "NoStatementIntent", "me deja respirar"),
+    ("es-US", "ShortStatementIntent", "el aire"),
+    ("es-US", "HardStatementIntent", "respirar"),
+    ("es-US", "TightStatementIntent", "el pecho"),
+    ("es-US", "HeavyStatementIntent", "en el pecho"),
+    ("es-US", "SqueezingStatementIntent", "en el pecho"),
+    ("es-US", "BreatheStatementIntent", "no me entra el aire"),
 ])
-def test_the_carriers_words_are_put_back_before_the_text_is_read(handler, session, intent, heard):
+def test_the_carriers_words_are_put_back_before_the_text_is_read(handler, locale, intent, heard):
     """Alexa passes only the slot's words; "i can't | get a full breath in" is an emergency."""
-    response = handler(free_speech(session, heard, intent), None)
-    assert spoken(response).startswith("Call nine one one now"), (intent, heard)
+    from skill.local.envelopes import LocalSession
+
+    response = handler(free_speech(LocalSession(locale=locale), heard, intent), None)
+    assert spoken(response).startswith(EMERGENCY_OPENINGS[locale]), (intent, heard)
     assert response["response"]["shouldEndSession"] is True
 
 
-def test_every_free_speech_intent_is_answered(handler, session):
-    for intent in OPENING_WORDS:
-        response = handler(free_speech(session, "can i take tylenol", intent), None)
+@pytest.mark.parametrize("locale, intent, heard, topic", [
+    ("en-US", "NoStatementIntent", "chest pain just sore", "soreness"),
+    ("en-US", "DontStatementIntent", "have a fever i'm just tired", "side_effects"),
+    # "no | me duele el pecho, solo estoy adolorido", "no tengo | fiebre, ...", "sin | fiebre ..."
+    ("es-US", "NoStatementIntent", "me duele el pecho solo estoy adolorido", "soreness"),
+    ("es-US", "DontStatementIntent", "fiebre solo estoy cansado", "side_effects"),
+    ("es-US", "NothingStatementIntent", "fiebre ni escalofríos puedo ir al gimnasio", "activity"),
+])
+def test_a_denying_carrier_puts_the_denial_back(handler, locale, intent, heard, topic):
+    from skill.local.envelopes import LocalSession
+
+    response = handler(free_speech(LocalSession(locale=locale), heard, intent), None)
+    assert answered_topic(response)[0] == topic, (intent, heard, spoken(response))
+    assert not spoken(response).startswith(EMERGENCY_OPENINGS[locale])
+
+
+@pytest.mark.parametrize("locale, heard", [("en-US", "can i take tylenol"),
+                                           ("es-US", "puedo tomar tylenol")])
+def test_every_free_speech_intent_is_answered(handler, locale, heard):
+    from skill.local.envelopes import LocalSession
+
+    for intent in get_content()[locale].openings:
+        response = handler(free_speech(LocalSession(locale=locale), heard, intent), None)
         assert spoken(response).strip(), intent
 
 

@@ -18,6 +18,11 @@ MODEL_DIR = REPO_ROOT / "interaction_model"
 SKILL_JSON = DEPLOY / "skill-package" / "skill.json"
 ASK_RESOURCES = DEPLOY / "ask-resources.json"
 INVOCATION_PREFIXES = ("alexa, ask {name} ", "alexa, open {name}")
+# How a Spanish speaker opens a skill or asks it one thing: "Alexa, abre ...", "Alexa, pregunta
+# a ... cuánto me va a durar el dolor".
+INVOCATION_PREFIXES_BY_LANGUAGE = {"en": INVOCATION_PREFIXES,
+                                   "es": ("alexa, pregunta a {name} ", "alexa, pide a {name} ",
+                                          "alexa, abre {name}")}
 # Parameters the ASK CLI's cfn-deployer fills itself and refuses in userConfig.cfn.parameters.
 CFN_DEPLOYER_PARAMETERS = {"SkillId", "LambdaRuntime", "LambdaHandler", "CodeBucket", "CodeKey",
                            "CodeVersion"}
@@ -94,12 +99,18 @@ def test_skill_json_has_a_health_category(manifest):
     assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
 
 
+# The disclaimer, the emergency and the local number, in each language's words.
+DISCLAIMERS = {"en": ("not a substitute for professional medical advice", "emergency", "call",
+                      "local emergency number"),
+               "es": ("no sustituye el consejo médico profesional", "emergencia", "llame",
+                      "número local de emergencias")}
+
+
 def test_descriptions_disclaim_medical_advice_and_point_to_emergency_number(manifest):
     for locale, info in manifest["publishingInformation"]["locales"].items():
         text = info["description"].lower()
-        assert "not a substitute for professional medical advice" in text, locale
-        assert "emergency" in text and "call" in text, locale
-        assert "local emergency number" in text, locale
+        for words in DISCLAIMERS[locale.split("-")[0]]:
+            assert words in text, (locale, words)
 
 
 def test_privacy_flags_tell_the_truth(manifest):
@@ -153,12 +164,13 @@ def _intent_for(phrase: str, model: dict) -> str | None:
 def test_example_phrases_are_samples_of_the_model(manifest):
     for locale, model in _models().items():
         name = model["invocationName"]
+        prefixes = INVOCATION_PREFIXES_BY_LANGUAGE[locale.split("-")[0]]
         phrases = manifest["publishingInformation"]["locales"][locale]["examplePhrases"]
-        assert phrases[0].lower().startswith((f"alexa, open {name}", f"alexa, ask {name}")), (
+        assert phrases[0].lower().startswith(tuple(p.format(name=name).rstrip() for p in prefixes)), (
             "the first example phrase must invoke the skill by name")
         for phrase in phrases:
             spoken = phrase.lower().rstrip()
-            prefix = next((p.format(name=name) for p in INVOCATION_PREFIXES
+            prefix = next((p.format(name=name) for p in prefixes
                            if spoken.startswith(p.format(name=name))), None)
             assert prefix, f"{phrase!r} does not invoke {name!r}"
             rest = spoken[len(prefix):].strip()
