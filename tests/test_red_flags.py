@@ -115,6 +115,9 @@ def cases(english, spanish):
     "sin dolor de pecho pero respiro muy cortito",
     "nunca me había dolido así el pecho",
     "creo que se me colapsó el pulmón",
+    # a question after the mention asks, it does not reassure
+    "me duele el pecho, ¿es normal?",
+    "me falta el aire, ¿eso es normal?",
     # the chest or breathing named with no trouble word, in a sentence that is not calm
     "ay mi pecho",
     "qué es esta presión en el pecho",
