@@ -85,6 +85,19 @@ def test_free_speech_reaches_a_topic_with_its_slot_value(handler, session):
     assert answered_topic(response) == ("pain_relief", "nsaid")
 
 
+@pytest.mark.parametrize("heard, topic", [
+    ("me preguntaba si el advil está bien después de la punción", ("pain_relief", "nsaid")),
+    # "tomar" is said of drinks and medicines alike: a name no slot type knows is a medicine
+    ("puedo tomar zyrtec", ("pain_relief", "unrecognised")),
+    ("puedo tomarme una chela esta noche", ("alcohol_caffeine", "alcohol")),
+])
+def test_spanish_free_speech_reaches_a_topic_with_its_slot_value(handler, heard, topic):
+    from skill.local.envelopes import LocalSession
+
+    response = handler(free_speech(LocalSession(locale="es-US"), heard), None)
+    assert answered_topic(response) == topic, spoken(response)
+
+
 @pytest.mark.parametrize("heard", [
     None,  # the slot is missing
     "",
