@@ -121,13 +121,20 @@ def test_a_long_rambling_sentence_that_names_an_emergency_still_escalates(handle
     assert spoken(response).startswith("Call nine one one now")
 
 
-def test_free_speech_in_an_unsupported_locale_names_no_countrys_number(handler):
+@pytest.mark.parametrize("locale, heard, local, never", [
+    ("fr-FR", "je ne peux pas respirer", "local emergency number", "nine one one"),
+    # a Spanish locale the skill does not serve hears Spanish, and no US number
+    ("es-MX", "no puedo respirar", "número local de emergencias", "nueve uno uno"),
+    ("es-ES", "me duele el pecho", "número local de emergencias", "nueve uno uno"),
+])
+def test_free_speech_in_an_unsupported_locale_names_no_countrys_number(handler, locale, heard,
+                                                                       local, never):
     from skill.local.envelopes import LocalSession
 
-    session = LocalSession(locale="fr-FR")
-    text = spoken(handler(free_speech(session, "je ne peux pas respirer"), None))
-    assert "local emergency number" in text
-    assert "nine one one" not in text
+    session = LocalSession(locale=locale)
+    text = spoken(handler(free_speech(session, heard), None))
+    assert local in text
+    assert never not in text
 
 
 def test_other_intents_pass_the_interceptor_untouched(handler, session):
