@@ -91,6 +91,9 @@ def test_every_locale_has_a_listing_and_every_listing_a_locale():
     ("en-GB", "paracetamol, such as Panadol", "acetaminophen"),
     ("en-AU", "paracetamol, such as Panadol", "acetaminophen"),
     ("en-IN", "paracetamol, such as Crocin or Dolo", "Tylenol"),
+    # Spanish speakers in the US say acetaminofén and Tylenol; the card also says paracetamol,
+    # the name many know from Mexico and Central and South America.
+    ("es-US", "acetaminofén, como Tylenol", "Panadol"),
 ])
 def test_pain_relief_uses_the_medicine_names_people_there_use(locale, says, never):
     loaded = get_content()[locale]
@@ -102,6 +105,7 @@ def test_pain_relief_uses_the_medicine_names_people_there_use(locale, says, neve
 
 @pytest.mark.parametrize("locale, service", [
     ("en-GB", "NHS 111"), ("en-CA", "811"), ("en-AU", "healthdirect"), ("en-AU", "0800 611 116"),
+    ("es-US", "clínica de urgencias (urgent care)"),
 ])
 def test_urgent_cards_name_the_local_advice_line(locale, service):
     loaded = get_content()[locale]
