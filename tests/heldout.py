@@ -147,10 +147,10 @@ class Report:
 
 def hear_exactly(conversation: Conversation, text: str, carriers: list[str]) -> dict:
     """The request an Echo would send if it matched only our samples to the letter."""
-    launch, rest = split_invocation(text)
+    launch, rest = split_invocation(text, conversation._invocation, conversation.language)
     if launch:
         return conversation.session.launch()
-    rest = normalise(rest)
+    rest = normalise(rest, conversation.language)
     sample = conversation.resolver.sample_match(rest)
     if sample is not None:
         return conversation.request_for(rest)

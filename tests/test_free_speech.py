@@ -115,6 +115,19 @@ def test_bad_free_speech_gets_the_fallback_never_an_alarm(handler, session, hear
     assert response["response"]["shouldEndSession"] is False  # it asks what they'd like to know
 
 
+@pytest.mark.parametrize("locale, heard", [
+    ("en-US", "um like kind of sort of um"),  # once weighed as a soreness question
+    ("es-US", "bueno a ver a ver"),  # once weighed as a fever question
+    ("es-US", "este o sea pues bueno"),
+])
+def test_only_fillers_are_no_question_in_any_language(handler, locale, heard):
+    """Fillers alone are cut before the words are weighed: nothing is left to answer."""
+    from skill.local.envelopes import LocalSession
+
+    response = handler(free_speech(LocalSession(locale=locale), heard), None)
+    assert answered_topic(response)[0] is None, spoken(response)
+
+
 def test_a_long_rambling_sentence_that_names_an_emergency_still_escalates(handler, session):
     rambling = " ".join(["so anyway we went to the clinic and then we came home"] * 10)
     response = handler(free_speech(session, rambling + " and now my chest is really tight"), None)

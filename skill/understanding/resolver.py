@@ -268,7 +268,10 @@ class UtteranceResolver:
         untimed = self._without_time(text)
         unknown_value = self._unknown_value(text) or (
             self._unknown_value(untimed) if untimed != text else None)
-        words = list(cleaned) or text.split()
+        if not cleaned:
+            # Only fillers ("a ver a ver este", "um so yeah"): nothing asked, so nothing answered.
+            return unknown_value or Match(FALLBACK, "fallback", score=0.0)
+        words = list(cleaned)
         template, found = self._typed_values(" ".join(words))
         evidence, unknown = self._evidence(words, template.split())
         for intent in excluded:
