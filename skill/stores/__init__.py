@@ -6,6 +6,7 @@ Two stores behind the ASK SDK's persistence-adapter interface, chosen by configu
   SqlitePersistenceAdapter   the default: one SQLite file, safe with several gunicorn workers
                              (skill/stores/sqlite.py)
   ExpiringDynamoDbAdapter    on AWS Lambda: the SDK's DynamoDB adapter plus a TTL attribute
+                             (SQLite is refused there, and the Lambda bundle leaves it out)
 
 Both key a user's attributes by the SDK's user id and honour one rule: when the attributes
 carry a numeric `expires_at` (epoch seconds), they are gone from that moment on, whatever
@@ -130,7 +131,7 @@ def persistence_from_environment(environ: Mapping[str, str] = os.environ, *,
     expired, or not, by the wall clock instead.
 
     AFTERCARE_MEMORY       off (default: no store at all) | on (skill/privacy.py)
-    AFTERCARE_STORE        sqlite (default) | dynamodb | none
+    AFTERCARE_STORE        sqlite (default; refused on AWS Lambda) | dynamodb | none
     AFTERCARE_SQLITE_PATH  the SQLite file (default: see default_sqlite_path)
     AFTERCARE_DYNAMODB_TABLE, AFTERCARE_DYNAMODB_ENDPOINT, AWS_REGION / AWS_DEFAULT_REGION
     """
@@ -148,11 +149,13 @@ def persistence_from_environment(environ: Mapping[str, str] = os.environ, *,
     if store == "none":
         return None
     if store == "sqlite":
-        if not chosen and environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-            # Lambda's disk is read-only outside /tmp, and /tmp dies with the instance: the
-            # default would fail, or worse, forget at random. Say so at cold start.
-            raise ValueError("on AWS Lambda set AFTERCARE_STORE=dynamodb (with "
-                             "AFTERCARE_DYNAMODB_TABLE) or AFTERCARE_STORE=none")
+        if environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+            # Lambda's disk is read-only outside /tmp, and /tmp dies with the instance: SQLite
+            # would fail, or worse, forget at random. Say so at cold start, asked for or not;
+            # the Lambda bundle does not carry skill/stores/sqlite.py.
+            said = f"AFTERCARE_STORE={chosen} is" if chosen else "the default store, SQLite, is"
+            raise ValueError(f"{said} not available on AWS Lambda: set AFTERCARE_STORE=dynamodb "
+                             "(with AFTERCARE_DYNAMODB_TABLE) or AFTERCARE_STORE=none")
         from .sqlite import SqlitePersistenceAdapter
 
         return SqlitePersistenceAdapter(_sqlite_path(environ), clock=clock)

@@ -66,15 +66,27 @@ def test_dynamodb_needs_a_region(monkeypatch):
                                       "AFTERCARE_DYNAMODB_TABLE": "t"})
 
 
+LAMBDA_ENV = {"AWS_LAMBDA_FUNCTION_NAME": "aftercare", "HOME": "/home/sbx_user1051",
+              "AFTERCARE_MEMORY": "on"}
+
+
 def test_on_lambda_the_default_is_refused_not_a_read_only_disk():
-    lambda_env = {"AWS_LAMBDA_FUNCTION_NAME": "aftercare", "HOME": "/home/sbx_user1051",
-                  "AFTERCARE_MEMORY": "on"}
-    with pytest.raises(ValueError, match="AFTERCARE_STORE=dynamodb"):
-        persistence_from_environment(lambda_env)
-    # Asking for SQLite explicitly (a path on /tmp, say) is the deployer's call.
-    explicit = {**lambda_env, "AFTERCARE_STORE": "sqlite", "AFTERCARE_SQLITE_PATH": "/tmp/s.db"}
-    assert persistence_from_environment(explicit).path == Path("/tmp/s.db")
-    assert persistence_from_environment({**lambda_env, "AFTERCARE_STORE": "none"}) is None
+    with pytest.raises(ValueError, match="SQLite, is not available on AWS Lambda: "
+                                         "set AFTERCARE_STORE=dynamodb"):
+        persistence_from_environment(LAMBDA_ENV)
+    assert persistence_from_environment({**LAMBDA_ENV, "AFTERCARE_STORE": "none"}) is None
+
+
+@pytest.mark.parametrize("store", ["sqlite", " SQLite "])
+def test_on_lambda_sqlite_asked_for_is_refused_too(store, tmp_path):
+    # /tmp dies with the instance, so SQLite there forgets at random; and the Lambda bundle
+    # does not carry the SQLite store. The error names the setting and what to set instead.
+    explicit = {**LAMBDA_ENV, "AFTERCARE_STORE": store,
+                "AFTERCARE_SQLITE_PATH": str(tmp_path / "s.db")}
+    with pytest.raises(ValueError, match=r"^AFTERCARE_STORE=sqlite is not available on AWS "
+                                         r"Lambda: set AFTERCARE_STORE=dynamodb"):
+        persistence_from_environment(explicit)
+    assert not (tmp_path / "s.db").exists()
 
 
 def test_the_sqlite_store_never_imports_boto3(tmp_path):
