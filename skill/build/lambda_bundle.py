@@ -8,7 +8,8 @@
 
 What goes in is read from the code: the skill modules the handler's imports reach, and the
 declared dependencies those modules import, with theirs, at the versions installed here (the
-ones the tests ran against). The bundle is built for the Lambda runtime, whatever Python runs
+ones the tests ran against), less the few lazy imports Lambda never runs (NOT_ON_LAMBDA:
+PyYAML, the SQLite store). The bundle is built for the Lambda runtime, whatever Python runs
 the build: pip fetches those exact versions as wheels for the runtime's Python and platform
 (`--python-version`, `--platform`, `--only-binary=:all:`), and the bytecode is compiled by
 that Python when it is on PATH (python3.13 for the python3.13 runtime; without it the bundle
@@ -220,8 +221,8 @@ def binaries_load_on(dist: importlib.metadata.Distribution, target: Target) -> b
     """True when the distribution's compiled modules were built for the Lambda target.
 
     A wheel built on this machine (tag linux_x86_64) or for macOS may need a newer glibc or
-    another OS; without its compiled modules PyYAML and charset-normalizer fall back to
-    their pure-Python code, slower but working.
+    another OS; without its compiled modules a package such as charset-normalizer falls
+    back to its pure-Python code, slower but working.
     """
     limit = LAMBDA_GLIBC.get(target.runtime, (0, 0))
     for line in (dist.read_text("WHEEL") or "").splitlines():
@@ -269,14 +270,31 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any(k is None or (isinstance(k, ast.Name) and k.id in _IMPORT_ERRORS) for k in kinds)
 
 
+@dataclass(frozen=True)
+class _Import:
+    parts: tuple[str, ...]  # the module, absolute: ("skill", "stores", "sqlite")
+    optional: bool          # an enclosing try catches ImportError
+    lazy: bool              # inside a function: runs when it is called, not on import
+
+
 class _Imports(ast.NodeVisitor):
-    """The modules one file's import statements name, absolute, each marked optional when an
-    enclosing try catches ImportError. Imports inside functions count too."""
+    """The modules one file's import statements name. Imports inside functions count too."""
 
     def __init__(self, package: tuple[str, ...]):
         self.package = package  # the package the file belongs to, for relative imports
-        self.found: list[tuple[tuple[str, ...], bool]] = []
+        self.found: list[_Import] = []
         self._guarded = 0
+        self._functions = 0
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._functions += 1
+        self.generic_visit(node)
+        self._functions -= 1
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _add(self, parts: tuple[str, ...]) -> None:
+        self.found.append(_Import(parts, self._guarded > 0, self._functions > 0))
 
     def visit_Try(self, node: ast.Try) -> None:
         guarded = any(_catches_import_error(h) for h in node.handlers)
@@ -288,23 +306,43 @@ class _Imports(ast.NodeVisitor):
             self.visit(part)
 
     def visit_Import(self, node: ast.Import) -> None:
-        self.found += [(tuple(alias.name.split(".")), self._guarded > 0) for alias in node.names]
+        for alias in node.names:
+            self._add(tuple(alias.name.split(".")))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = self.package[:len(self.package) - node.level + 1] if node.level else ()
         module = base + tuple(node.module.split(".") if node.module else ())
         # `from .x import y` may name a submodule y as well as an attribute of x
         for parts in [module] + [module + (alias.name,) for alias in node.names]:
-            self.found.append((parts, self._guarded > 0))
+            self._add(parts)
 
 
-def scan_lambda_path(entry: Path = LAMBDA_ENTRY) -> tuple[dict[str, Path], dict[str, bool]]:
+# Imports on the Lambda path that Lambda never runs, left out of the bundle: importing module
+# (zip name) -> {module it imports: why Lambda never gets there}. Each must stay inside a
+# function; one run on import would fail the cold start, so the scan refuses it. Another
+# module importing the same thing is not covered, and brings it into the bundle.
+NOT_ON_LAMBDA: dict[str, dict[str, str]] = {
+    "skill/content.py": {
+        "yaml": "YAML is parsed only from .yaml files; the bundle's content is JSON"},
+    "skill/stores/__init__.py": {
+        "skill.stores.sqlite": "the SQLite store is refused on Lambda at start-up"},
+}
+
+
+def _left_out(imported: tuple[str, ...], skipped: dict[str, str]) -> str | None:
+    name = ".".join(imported)
+    return next((m for m in skipped if name == m or name.startswith(m + ".")), None)
+
+
+def scan_lambda_path(entry: Path = LAMBDA_ENTRY,
+                     not_on_lambda: dict[str, dict[str, str]] = NOT_ON_LAMBDA,
+                     ) -> tuple[dict[str, Path], dict[str, bool]]:
     """What the Lambda handler can import, read from the import statements.
 
     Returns the skill's own modules (zip name -> file) and the other top-level modules they
     import (name -> True when every import of it is optional). The other ways in (CLI, web
     service, local language understanding, this build) stay out, and with them Flask and
-    rapidfuzz.
+    rapidfuzz; so do the imports `not_on_lambda` names.
     """
     root = entry.parent.parent  # the folder holding the package
     package = entry.parent.name
@@ -329,11 +367,20 @@ def scan_lambda_path(entry: Path = LAMBDA_ENTRY) -> tuple[dict[str, Path], dict[
         todo.extend(files_of(rel.parts[:-1]))
         imports = _Imports(rel.parts[:-1])
         imports.visit(ast.parse(path.read_bytes(), str(path)))
-        for parts, optional in imports.found:
-            if parts and parts[0] == package:
+        skipped = not_on_lambda.get(rel.as_posix(), {})
+        for found in imports.found:
+            parts = found.parts
+            left_out = _left_out(parts, skipped)
+            if left_out and not found.lazy:
+                raise BundleError(f"{rel.as_posix()} imports {left_out} on import, but the "
+                                  f"bundle leaves it out ({skipped[left_out]}): import it in "
+                                  "the function that needs it")
+            if left_out or not parts:
+                continue
+            if parts[0] == package:
                 todo.extend(files_of(parts))
-            elif parts and parts[0] != "__future__" and parts[0] not in sys.stdlib_module_names:
-                others[parts[0]] = others.get(parts[0], True) and optional
+            elif parts[0] != "__future__" and parts[0] not in sys.stdlib_module_names:
+                others[parts[0]] = others.get(parts[0], True) and found.optional
     return dict(sorted(modules.items())), others
 
 

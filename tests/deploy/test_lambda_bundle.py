@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.build.lambda_bundle import (BundleError, Target, binaries_load_on,
+from skill.build.lambda_bundle import (NOT_ON_LAMBDA, BundleError, Target, binaries_load_on,
                                        build_lambda_bundle, cached_name, lambda_requirements,
                                        plan_bundle, scan_lambda_path, unchecked_pyc)
 from skill.content import ContentError, load_content
@@ -22,12 +22,17 @@ SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
 MAX_BUNDLE_BYTES = 8 * 1024 * 1024
 # Must never reach Lambda: the web service's, the local ways in's and the tests' libraries,
-# and what Lambda's runtime already has.
+# PyYAML (the bundle's content is JSON), and what Lambda's runtime already has.
 FORBIDDEN_TOP_LEVEL = {
     "flask", "flask_ask_sdk", "werkzeug", "jinja2", "gunicorn", "cryptography", "cffi",
     "oscrypto", "certvalidator", "asn1crypto", "ask_sdk_webservice_support", "rapidfuzz",
     "pytest", "_pytest", "cfnlint", "freezegun", "boto3", "botocore", "interaction_model",
+    "yaml", "_yaml", "pyyaml",
 }
+# Parts of the skill package the Lambda path never runs: the other ways in, the build, and
+# the SQLite store (refused on Lambda at start-up).
+NOT_IN_THE_BUNDLE = re.compile(
+    r"skill/(local|web|build)/|skill/(__pycache__/)?cli\.|skill/stores/(__pycache__/)?sqlite\.")
 
 # Runs inside the bare interpreter: no site-packages, no virtualenv, only the bundle folder.
 RUNNER = r"""
@@ -123,6 +128,8 @@ def test_only_the_bundle_is_importable(bundle_run, unpacked_bundle):
     assert all("site-packages" not in p and ".venv" not in p for p in extra), extra
     leaked = {m.split(".")[0] for m in bundle_run["modules"]} & FORBIDDEN_TOP_LEVEL
     assert not leaked
+    ran = [m.replace(".", "/") + "." for m in bundle_run["modules"]]
+    assert not [m for m in ran if NOT_IN_THE_BUNDLE.match(m)]
 
 
 def test_bundle_answers_a_launch_request(bundle_run):
@@ -203,6 +210,55 @@ def test_bundle_layout(lambda_bundle):
         assert (info.external_attr >> 16) & 0o444 == 0o444, info.filename  # readable by Lambda
 
 
+def test_the_bundle_holds_only_what_the_lambda_path_runs(lambda_bundle):
+    with zipfile.ZipFile(lambda_bundle) as zf:
+        names = zf.namelist()
+    # PyYAML in any form (package, C extension, metadata): the content is JSON here
+    assert not [n for n in names if re.match(r"(_?yaml|pyyaml)\b", n, re.IGNORECASE)]
+    assert not [n for n in names if NOT_IN_THE_BUNDLE.match(n)]
+    assert "skill/stores/dynamodb.py" in names  # the store Lambda does use
+
+
+def test_what_the_bundle_leaves_out_is_only_what_lambda_never_runs():
+    modules, others = scan_lambda_path()
+    everything, every_other = scan_lambda_path(not_on_lambda={})
+    assert set(everything) - set(modules) == {"skill/stores/sqlite.py"}
+    assert set(every_other) - set(others) == {"yaml"}
+    assert set(NOT_ON_LAMBDA) <= set(modules)  # each importer named is on the Lambda path
+
+
+LAMBDA_START = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+try:
+    import skill.lambda_function
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
+else:
+    unwanted = ("skill.stores.sqlite", "sqlite3", "yaml", "_yaml", "boto3")
+    print("started with", sorted(m for m in sys.modules if m.startswith(unwanted)))
+"""
+
+
+@pytest.mark.parametrize("store, started", [
+    ("dynamodb", "started with []"),  # the table is opened on first use, not at cold start
+    ("none", "started with []"),
+    ("sqlite", "ValueError: AFTERCARE_STORE=sqlite is not available on AWS Lambda"),
+    ("", "ValueError: the default store, SQLite, is not available on AWS Lambda"),
+])
+def test_the_bundle_starts_with_memory_on_and_refuses_sqlite(store, started, unpacked_bundle,
+                                                             plain_python, tmp_path):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "AWS_LAMBDA_FUNCTION_NAME": "aftercare", "AWS_REGION": "us-east-1",
+           "AFTERCARE_MEMORY": "on", "AFTERCARE_STORE": store,
+           "AFTERCARE_DYNAMODB_TABLE": "aftercare", "AFTERCARE_SQLITE_PATH": str(tmp_path / "s.db")}
+    done = subprocess.run([plain_python, "-I", "-S", "-c", LAMBDA_START, str(unpacked_bundle)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(started), done.stdout  # an error naming the setting, never
+    assert not (tmp_path / "s.db").exists()              # a missing module or a file on disk
+
+
 def test_every_module_has_unchecked_bytecode_for_the_lambda_runtime(lambda_bundle, target,
                                                                   plain_python):
     with zipfile.ZipFile(lambda_bundle) as zf:
@@ -272,21 +328,29 @@ def test_lambda_path_is_read_from_the_imports(tmp_path):
     (pkg / "entry.py").write_text(
         "import json\nfrom . import helper\nfrom .sub import leaf\n"
         "try:\n    import ujson\nexcept ImportError:\n    ujson = None\n"
-        "def later():\n    from .lazy import thing\n    import yaml\n")
+        "def later():\n    from .lazy import thing\n    import yaml\n"
+        "async def never():\n    from .store import Store\n    import toml\n")
     (pkg / "helper.py").write_text("from pkg.sub.leaf import x\n")
     (pkg / "sub" / "leaf.py").write_text("x = 1\n")
     (pkg / "lazy.py").write_text("thing = 1\n")
+    (pkg / "store.py").write_text("import sqlite3\n")
     (pkg / "cli.py").write_text("import rapidfuzz\n")  # never imported from the entry
-    modules, others = scan_lambda_path(pkg / "entry.py")
+    never = {"pkg/entry.py": {"pkg.store": "not here", "toml": "not here"}}
+    modules, others = scan_lambda_path(pkg / "entry.py", never)
     assert list(modules) == ["pkg/__init__.py", "pkg/entry.py", "pkg/helper.py", "pkg/lazy.py",
                              "pkg/sub/__init__.py", "pkg/sub/leaf.py"]
     assert others == {"ujson": True, "yaml": False}  # json is the standard library's
+    assert "pkg/store.py" in scan_lambda_path(pkg / "entry.py", {})[0]
+    # left out, but imported when the module is: the cold start would fail, so the build does
+    (pkg / "entry.py").write_text("import toml\n")
+    with pytest.raises(BundleError, match="pkg/entry.py imports toml on import"):
+        scan_lambda_path(pkg / "entry.py", never)
 
 
 def test_lambda_requirements_leave_out_what_only_the_cli_uses():
     names = {re.split(r"[<>=!~; \[]", r)[0].lower() for r in lambda_requirements()}
-    assert {"ask-sdk-core", "pyyaml"} <= names
-    assert "rapidfuzz" not in names
+    assert {"ask-sdk-core", "ask-sdk-model", "snowballstemmer"} <= names
+    assert not {"rapidfuzz", "pyyaml"} & names  # the bundle's content is JSON
 
 
 class _Wheel:
