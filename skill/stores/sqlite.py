@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -28,13 +29,25 @@ log = logging.getLogger(__name__)
 # because closing it in the child would act on lock and WAL state that belongs to the parent.
 _INHERITED_CONNECTIONS: list[sqlite3.Connection] = []
 
+# While a writer waits for the write lock, it tries again after a pause drawn from this range
+# (seconds). SQLite's own busy handler backs off to 100 ms between tries, while the writer
+# holding the lock commits within milliseconds and, saving again, takes it straight back: under
+# load a waiting writer could miss every gap for its whole timeout ("database is locked").
+LOCK_RETRY_PAUSE = (0.0005, 0.003)
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    # The extended codes too: SQLITE_BUSY_RECOVERY, _SNAPSHOT and _TIMEOUT are all "try again".
+    return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+
 
 class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     """Attributes as one JSON row per user in an embedded SQLite file.
 
     Several processes may share the file: WAL journal (readers never block the one writer),
     a busy timeout instead of an immediate "database is locked", and every save in one short
-    `BEGIN IMMEDIATE` transaction.
+    `BEGIN IMMEDIATE` transaction, whose wait for the write lock tries every few milliseconds
+    (`_when_free`) so that a writer under load gets its turn within the timeout.
 
     synchronous=FULL: WAL with NORMAL already survives a killed process (committed pages are
     in the OS cache), but may roll back the last commits on a power cut; FULL syncs the WAL at
@@ -165,36 +178,57 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
             # Deleted records are overwritten with zeros, not left in free pages: "forget my
             # session" should not leave the session time readable in the file.
             db.execute("PRAGMA secure_delete=ON")
-            db.execute(f'CREATE TABLE IF NOT EXISTS "{self.table}" ('
-                       "id TEXT PRIMARY KEY NOT NULL, attributes TEXT NOT NULL, "
-                       "expires_at REAL, updated_at REAL NOT NULL)")
-            db.execute(f'CREATE INDEX IF NOT EXISTS "{self.table}_expires_at" '
-                       f'ON "{self.table}" (expires_at) WHERE expires_at IS NOT NULL')
+            self._create_table(db)
         except BaseException:
             db.close()
             raise
         return db
 
+    def _create_table(self, db: sqlite3.Connection) -> None:
+        names = {self.table, f"{self.table}_expires_at"}
+        found = {row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (?, ?)", tuple(names))}
+        if found == names:
+            return  # the usual case: a read, which in WAL mode waits for no writer
+        # A new store: in a transaction that holds the write lock first, for the reason
+        # _transaction says; workers opening a new store together each get their turn.
+        with self._transaction(db):
+            db.execute(f'CREATE TABLE IF NOT EXISTS "{self.table}" ('
+                       "id TEXT PRIMARY KEY NOT NULL, attributes TEXT NOT NULL, "
+                       "expires_at REAL, updated_at REAL NOT NULL)")
+            db.execute(f'CREATE INDEX IF NOT EXISTS "{self.table}_expires_at" '
+                       f'ON "{self.table}" (expires_at) WHERE expires_at IS NOT NULL')
+
     def _enable_wal(self, db: sqlite3.Connection) -> str:
         # Turning a new file to WAL takes an exclusive lock, and SQLite does not wait for it
         # through the busy handler: workers opening a new store together would get "database
-        # is locked" at once. WAL mode is stored in the file, so this loop runs only then.
+        # is locked" at once. WAL mode is stored in the file, so the wait happens only then.
+        return self._when_free(db, "PRAGMA journal_mode=WAL").fetchone()[0]
+
+    def _when_free(self, db: sqlite3.Connection, statement: str) -> sqlite3.Cursor:
+        """`statement`, which takes a lock, tried again every few milliseconds while the
+        database is busy, for up to busy_timeout; then SQLite's "database is locked"."""
         deadline = time.monotonic() + self.busy_timeout
-        while True:
-            try:
-                return db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.01)
+        db.execute("PRAGMA busy_timeout = 0")  # this loop waits instead of SQLite's handler
+        try:
+            while True:
+                try:
+                    return db.execute(statement)
+                except sqlite3.OperationalError as error:
+                    if not _busy(error) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(random.uniform(*LOCK_RETRY_PAUSE))
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {round(self.busy_timeout * 1000)}")
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._connection()
-        # IMMEDIATE takes the write lock at once, so the busy timeout covers the whole wait:
+    def _transaction(self, db: sqlite3.Connection | None = None,
+                     ) -> Iterator[sqlite3.Connection]:
+        db = self._connection() if db is None else db
+        # IMMEDIATE takes the write lock at once, so the wait covers the whole transaction:
         # in WAL mode a transaction that read first and then writes gets SQLITE_BUSY at once
         # when another process wrote in between, busy timeout or not.
-        db.execute("BEGIN IMMEDIATE")
+        self._when_free(db, "BEGIN IMMEDIATE")
         try:
             yield db
             db.execute("COMMIT")

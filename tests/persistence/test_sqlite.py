@@ -174,6 +174,26 @@ def test_connection_settings(sqlite_store):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 3000
+    # A save waits for the write lock in its own loop; SQLite's timeout is back after it.
+    sqlite_store.save_attributes(envelope(ALICE), {"a": 1})
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 3000
+
+
+def test_a_read_waits_for_no_writer(store_path, clock):
+    SqlitePersistenceAdapter(store_path, clock=clock).save_attributes(envelope(ALICE), {"a": 1})
+    writer = sqlite3.connect(store_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another worker's save in progress
+    try:
+        # A new connection (a new worker) opens the store and reads: no write lock needed.
+        reader = SqlitePersistenceAdapter(store_path, clock=clock, busy_timeout=0)
+        assert reader.get_attributes(envelope(ALICE)) == {"a": 1}
+        with pytest.raises(PersistenceException, match="database is locked"):
+            reader.save_attributes(envelope(BOB), {"b": 2})
+    finally:
+        writer.rollback()
+        writer.close()
+    reader.save_attributes(envelope(BOB), {"b": 2})
+    reader.close()
 
 
 @pytest.mark.parametrize("table", ["users; DROP TABLE x", 'a"b', "", "1abc"])
