@@ -4,7 +4,7 @@ Alexa answers an exception, or a response it cannot read, with "There was a prob
 the requested skill's response": to someone who just said "I can't breathe", silence.
 The fuzzer mutates real envelopes (missing keys, wrong types, huge and deep values, junk
 session attributes, snake_case twins of real keys) with a fixed seed. CI runs
-FUZZ_COUNT of them; `AFTERCARE_FUZZ_COUNT=20000 python -m pytest tests/test_lambda_fuzz.py`
+FUZZ_COUNT of them; `AFTERCARE_FUZZ_COUNT=20000 python -m pytest tests/fuzz`
 runs the full figure, printed at the end of the run.
 """
 from __future__ import annotations

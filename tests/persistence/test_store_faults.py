@@ -112,35 +112,55 @@ def _conversation(store, content, en, resolver):
     return Conversation(handler, en, user_id=USER, resolver=resolver, now=EVENING, zone=NY)
 
 
-def _not_the_apology(response, en):
+def _silenced(response, en) -> str | None:
+    """Why `response` is not a spoken answer (no speech, or the apology), else None."""
     text = spoken(response)
-    assert text and en.phrase("error").speech.split(".")[0] not in text, text
-    return text
+    if not text:
+        return "nothing spoken"
+    if en.phrase("error").speech.split(".")[0] in text:
+        return f"the apology: {text}"
+    return None
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_urgent_answers_are_spoken_whatever_the_store_does(fault, tmp_path, content, en, resolver):
+def test_urgent_answers_are_spoken_whatever_the_store_does(fault, tmp_path, content, en, resolver,
+                                                          report):
     store = FAULTS[fault](tmp_path)
+    missed = {}
     for question in URGENT:
-        text = _not_the_apology(_conversation(store, content, en, resolver).say(question), en)
-        assert "call" in text.lower(), (question, text)
+        response = _conversation(store, content, en, resolver).say(question)
+        why = _silenced(response, en)
+        if why is None and "call" not in spoken(response).lower():
+            why = f"no one to call: {spoken(response)}"
+        if why:
+            missed[question] = why
+    report(f"{fault} store: urgent answers spoken {len(URGENT) - len(missed)}/{len(URGENT)}")
+    assert not missed
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_time_aware_answers_are_spoken_whatever_the_store_does(fault, tmp_path, content, en,
-                                                               resolver):
+                                                               resolver, report):
     store = FAULTS[fault](tmp_path)
+    missed = {}
     for question, topic in TIME_AWARE.items():
         conversation = _conversation(store, content, en, resolver)
         first = conversation.say(question)
-        _not_the_apology(first, en)
-        if answered_topic(first)[0] != topic:  # it asked when the session was
+        why = _silenced(first, en)
+        if why is None and answered_topic(first)[0] != topic:  # it asked when the session was
             answer = conversation.say("my session was yesterday at three")
-            assert answered_topic(answer)[0] == topic, (question, spoken(answer))
-            text = _not_the_apology(answer, en)
-            assert "It's been about a day" in text, text
-            # The store cannot keep it, so it does not offer to.
-            assert "remember" not in text.lower() or fault == "full", text
+            text = spoken(answer)
+            why = (_silenced(answer, en)
+                   or (answered_topic(answer)[0] != topic and f"not {topic}: {text}")
+                   or ("It's been about a day" not in text and f"not for the time: {text}")
+                   # The store cannot keep it, so it does not offer to.
+                   or ("remember" in text.lower() and fault != "full" and f"offers: {text}")
+                   or None)
+        if why:
+            missed[question] = why
+    report(f"{fault} store: time-aware answers spoken "
+           f"{len(TIME_AWARE) - len(missed)}/{len(TIME_AWARE)}")
+    assert not missed
 
 
 def test_a_full_disk_says_it_could_not_remember(tmp_path, content, en, resolver):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import random
 import time
 from dataclasses import replace
@@ -18,7 +19,9 @@ from ..fuzz.test_lambda_fuzz import SEED, _mutate, _deep, response_problems
 from .cases import SKILL_ID
 from .test_webservice_app import LEAKS, assert_spoken, post
 
-HTTP_FUZZ_COUNT = 600
+# CI runs this many; `AFTERCARE_HTTP_FUZZ_COUNT=10000 python -m pytest
+# tests/webservice/test_hardening.py` runs a larger figure, printed at the end of the run.
+HTTP_FUZZ_COUNT = int(os.environ.get("AFTERCARE_HTTP_FUZZ_COUNT", "600"))
 
 
 @pytest.fixture
