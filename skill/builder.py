@@ -102,8 +102,13 @@ class NeverSilentSkill(CustomSkill):
 
     def __init__(self, skill_configuration, content: Mapping[str, LocaleContent]):
         super().__init__(skill_configuration=skill_configuration)
-        self._apologies = {locale: apology_response(c) for locale, c in content.items()}
-        self._fallback = self._apologies.get(DEFAULT_LOCALE) or next(iter(self._apologies.values()))
+        # The default locale's apology now, so that giving one cannot fail; another locale's
+        # when it is first needed: on Lambda each locale's content loads only when a request
+        # asks for it (skill/content.py LocalesOnDemand), and iterating would load them all.
+        self._content = content
+        default = DEFAULT_LOCALE if DEFAULT_LOCALE in content else next(iter(content))
+        self._fallback = apology_response(content[default])
+        self._apologies = {default: self._fallback}
 
     def apology(self, event) -> dict:
         """The apology in the request's language when it names one we speak."""
@@ -112,8 +117,17 @@ class NeverSilentSkill(CustomSkill):
         else:
             request = event.get("request") if isinstance(event, dict) else None
             locale = request.get("locale") if isinstance(request, dict) else None
-        answer = self._apologies.get(locale, self._fallback) if isinstance(locale, str) else self._fallback
-        return copy.deepcopy(answer)  # the caller owns what it gets
+        return copy.deepcopy(self._apology_in(locale))  # the caller owns what it gets
+
+    def _apology_in(self, locale) -> dict:
+        answer = self._apologies.get(locale) if isinstance(locale, str) else self._fallback
+        if answer is None:
+            try:
+                answer = apology_response(self._content[locale])
+            except Exception:  # noqa: BLE001 - a locale we don't speak, or one that won't load
+                return self._fallback  # not kept: a request may name any string
+            self._apologies[locale] = answer
+        return answer
 
     def invoke(self, request_envelope, context=None):
         try:

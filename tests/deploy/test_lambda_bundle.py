@@ -40,13 +40,16 @@ import json, sys
 folder, events_path = sys.argv[1], sys.argv[2]
 sys.path.insert(0, folder)
 from skill.lambda_function import lambda_handler
+from skill.content import get_content  # the same call lambda_function makes, so the same object
+at_init = sorted(get_content(check_patterns=False, on_demand=True)._loaded)
 results = []
 for event in json.load(open(events_path)):
     try:
         results.append({"response": lambda_handler(event, None)})
     except Exception as exc:
         results.append({"error": type(exc).__name__})
-print(json.dumps({"results": results, "path": sys.path, "modules": sorted(sys.modules)}))
+print(json.dumps({"results": results, "path": sys.path, "modules": sorted(sys.modules),
+                  "locales_at_init": at_init}))
 """
 
 
@@ -79,6 +82,11 @@ def free_speech(text: str) -> dict:
                                           "confirmationStatus": "NONE"}}}}
 
 
+def in_locale(locale: str, event: dict) -> dict:
+    event["request"]["locale"] = locale
+    return event
+
+
 def on_a_screen(event: dict) -> dict:
     """The same request from an Echo Show: it renders APL."""
     event["context"]["System"]["device"]["supportedInterfaces"] = {
@@ -99,7 +107,8 @@ def bundle_run(unpacked_bundle, plain_python, tmp_path_factory):
     events = [envelope(LAUNCH), envelope(EMERGENCY, new=False),
               envelope(LAUNCH, application_id=OTHER_SKILL_ID),
               envelope(FREE_SPEECH_EMERGENCY), envelope(FREE_SPEECH_DENIAL),
-              on_a_screen(envelope(EMERGENCY))]
+              on_a_screen(envelope(EMERGENCY)),
+              in_locale("en-GB", envelope(LAUNCH, application_id=OTHER_SKILL_ID))]
     events_path = tmp_path_factory.mktemp("events") / "events.json"
     events_path.write_text(json.dumps(events))
     before = _snapshot(unpacked_bundle)
@@ -167,6 +176,13 @@ def test_bundle_refuses_requests_for_another_skill(bundle_run):
     assert "something went wrong" in text.lower() and "nine one one" in text, text
     launch, _ = _speech(bundle_run["results"][0])
     assert text != launch
+
+
+def test_the_cold_start_loads_only_the_default_locale(bundle_run):
+    # Each other locale is loaded when a request first asks for it, the apology's included.
+    assert bundle_run["locales_at_init"] == ["en-US"]
+    text, _ = _speech(bundle_run["results"][6])
+    assert "something went wrong" in text.lower() and "nine nine nine" in text, text
 
 
 def test_bundle_understands_free_speech_from_its_shipped_index(bundle_run, lambda_bundle):
