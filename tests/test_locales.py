@@ -133,3 +133,22 @@ def test_on_demand_content_loads_a_locale_only_when_asked_for():
     assert lazy["en-GB"].emergency_number == "nine nine nine"
     assert set(lazy._loaded) == {"en-US", "en-GB"}
     assert lazy.get("de-DE") is None
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_packed_locale_says_exactly_what_its_layers_say(tmp_path, locale):
+    """The Lambda bundle's one file per locale (base already laid under it) loads the same."""
+    from skill.content import PACKED, default_content_dir, load_locale, pack_locale
+
+    source = default_content_dir()
+    (tmp_path / locale).mkdir()
+    (tmp_path / locale / f"{PACKED}.json").write_text(
+        json.dumps(pack_locale(source, locale), ensure_ascii=False), encoding="utf-8")
+    packed, layered = load_locale(tmp_path, locale), load_locale(source, locale)
+    assert packed.phrases == layered.phrases
+    assert {t: a.answers for t, a in packed.topics.items()} == \
+        {t: a.answers for t, a in layered.topics.items()}
+    assert [t.id for t in packed.topics.values()] == list(layered.topics)
+    assert packed.red_flag_data == layered.red_flag_data
+    assert (packed.openings, packed.language, packed.emergency_numbers) == \
+        (layered.openings, layered.language, layered.emergency_numbers)

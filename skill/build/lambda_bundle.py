@@ -570,6 +570,23 @@ def _content_as_json(entries: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
+def _packed_locales(entries: dict[str, bytes], content_dir: Path,
+                    locales: Iterable[str]) -> dict[str, bytes]:
+    """Each locale's files, laid over its base here, as one content/<locale>/packed.json: the
+    cold start reads one file per locale, not the base's and the overlay's for every topic.
+    The shared base folders (content/en/) then have nothing left to serve and stay out."""
+    from skill.content import PACKED, pack_locale
+
+    kept = {name: data for name, data in entries.items()
+            if not name.startswith("content/") or name.count("/") == 1
+            or name.startswith("content/apl/")}
+    for locale in sorted(locales):
+        kept[f"content/{locale}/{PACKED}.json"] = json.dumps(
+            pack_locale(content_dir, locale), ensure_ascii=False, sort_keys=True,
+            separators=(",", ":")).encode("utf-8")
+    return kept
+
+
 def _resolver_indexes(locales: Iterable[str]) -> dict[str, bytes]:
     """The free-speech resolver's index per locale, computed here so a request on Lambda
     only reads it (skill/understanding/resolver.py)."""
@@ -599,7 +616,8 @@ def build_lambda_bundle(out: Path, *, content_dir: Path | None = None,
 
     content_dir = Path(content_dir) if content_dir else _content_dir()
     locales = load_content(content_dir)
-    entries = _content_as_json(_with_bytecode(plan_bundle(content_dir, target), target))
+    entries = _packed_locales(_content_as_json(_with_bytecode(plan_bundle(content_dir, target),
+                                                               target)), content_dir, locales)
     entries.update(_resolver_indexes(locales))
     _write_zip(Path(out), entries)
     return Path(out).stat().st_size

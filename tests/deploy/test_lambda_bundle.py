@@ -216,7 +216,9 @@ def test_bundle_layout(lambda_bundle):
     assert {"skill", "content"} <= tops
     assert "skill/lambda_function.py" in names
     # content travels as JSON so the cold start parses it without PyYAML
-    assert "content/en/topics/emergency.json" in names and "content/en-US/locale.json" in names
+    # each locale as one file, already laid over the shared English: one read at cold start
+    assert "content/en-US/packed.json" in names and "content/es-US/packed.json" in names
+    assert not any(n.startswith(("content/en/", "content/en-US/topics/")) for n in names)
     assert not any(n.startswith("content/") and n.endswith(".yaml") for n in names)
     assert not {t.split("-")[0].lower() for t in tops} & FORBIDDEN_TOP_LEVEL
     # only the Lambda path of the skill package: no CLI, web service, local NLU or build code
