@@ -164,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         data = record(args.repo.resolve())
         args.record.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        print(f"recorded {len(data)} phrasings from {args.repo}")
+        import skill
+
+        print(f"recorded {len(data)} phrasings from {Path(skill.__file__).parent}")
         return 0
     if args.compare:
         before, after = (json.loads(p.read_text(encoding="utf-8")) for p in args.compare)
