@@ -123,22 +123,38 @@ class PhraseTrie:
             self.first_words.add(p[0])
 
     def at(self, tokens: tuple[str, ...], i: int) -> Phrase | None:
-        node, longest = self.trie, None
-        for token in tokens[i:]:
-            node = node.get(token)
+        # By index, not over tokens[i:]: a sentence is read at every position, and a slice
+        # would copy the rest of it each time. Most positions end at the first word.
+        if i < 0:
+            i += len(tokens)  # as tokens[i:] reads it
+            if i < 0:
+                i = 0
+        if i >= len(tokens):
+            return None
+        node = self.trie.get(tokens[i])
+        if node is None:
+            return None
+        longest = node.get(self._END)
+        end = self._END
+        for j in range(i + 1, len(tokens)):
+            node = node.get(tokens[j])
             if node is None:
                 break
-            longest = node.get(self._END, longest)
+            longest = node.get(end, longest)
         return longest
 
     def find(self, tokens: tuple[str, ...], lo: int = 0, hi: int | None = None
              ) -> list[tuple[int, int]]:
         hi = len(tokens) if hi is None else hi
         out = []
+        if lo >= 0 and self.first_words.isdisjoint(tokens[lo:hi]):
+            return out  # most phrases are in no sentence: one pass in C says so
+        first = self.trie
         for i in range(lo, hi):
-            p = self.at(tokens, i)
-            if p and i + len(p) <= hi:
-                out.append((i, i + len(p)))
+            if tokens[i] in first if 0 <= i < len(tokens) else i < 0:
+                p = self.at(tokens, i)
+                if p and i + len(p) <= hi:
+                    out.append((i, i + len(p)))
         return out
 
     def words(self) -> set[str]:
@@ -283,6 +299,9 @@ class RedFlagGrammar:
                 self.whole_sentence[self._plain(said, f"whole_sentence.{flag_id}")] = by_id[flag_id]
         self._pair_lists = [(flag, sorted({n for pair in flag.together for n in pair[:2]}))
                             for flag in self.flags]
+        # Every flag's pairs in the data's order, flat: (flag, first list, second list, window).
+        self._together = [(flag, first, second, window) for flag in self.flags
+                          for first, second, window in flag.together]
         # Subjects a reassurance can follow ("my breathing is fine"): each pair's first list.
         self._subjects = [(flag, first) for flag in self.flags for first, _, _ in flag.together]
         # The emergency's subjects (the first flag's topic: emergencies come first), and the
@@ -345,21 +364,31 @@ class RedFlagGrammar:
         """Tokens with fillers, and unless `harmless` is false harmless phrases, taken out."""
         tokens = tuple(tokens_of(text, self.spellings, self.language))
         for phrases in ((self.harmless, self.fillers) if harmless else (self.fillers,)):
-            keep, i = [], 0
-            while i < len(tokens):
-                p = phrases.at(tokens, i)
-                if p:
-                    i += len(p)
-                else:
-                    keep.append(tokens[i])
-                    i += 1
-            tokens = tuple(keep)
+            tokens = self._without(phrases, tokens)
         return tokens
+
+    @staticmethod
+    def _without(phrases: PhraseTrie, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """`tokens` with each longest phrase of `phrases`, read left to right, taken out."""
+        first = phrases.trie
+        if phrases.first_words.isdisjoint(tokens):
+            return tokens
+        keep, i, n = [], 0, len(tokens)
+        while i < n:
+            p = phrases.at(tokens, i) if tokens[i] in first else None
+            if p:
+                i += len(p)
+            else:
+                keep.append(tokens[i])
+                i += 1
+        return tuple(keep)
 
     def _clauses(self, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
         spans, start = [], 0
-        for i in range(len(tokens)):
-            if i > start and self.breaks.at(tokens, i):
+        breaks = self.breaks
+        first = breaks.trie
+        for i in range(1, len(tokens)):
+            if i > start and tokens[i] in first and breaks.at(tokens, i):
                 spans.append((start, i))
                 start = i
         spans.append((start, len(tokens)))
@@ -408,12 +437,13 @@ class RedFlagGrammar:
             own = any(t in self.own_negatives for t in tokens[s:e])
             for flag in self._alone_owner[tokens[s:e]]:
                 found.append((flag, s, e, "own" if own else None))
+        # Only the pairs whose two lists both occur: the others find nothing in any clause.
+        pairs = [p for p in self._together if hits[p[1]] and hits[p[2]]]
         for lo, hi in clauses:
-            for flag in self.flags:
-                for first, second, window in flag.together:
-                    for pair in self._pairs(tokens, within(first, lo, hi),
-                                            within(second, lo, hi), first == second, window):
-                        found.append((flag, *pair))
+            for flag, first, second, window in pairs:
+                for pair in self._pairs(tokens, within(first, lo, hi),
+                                        within(second, lo, hi), first == second, window):
+                    found.append((flag, *pair))
         site = bool(self.needled_site.find(tokens))
         if site and self.calm_softens:  # "needled my chest muscles, how long will they be sore"
             found = [f for f in found if not self._softened(tokens, f)]
@@ -448,11 +478,12 @@ class RedFlagGrammar:
             if cut is not None:
                 denied_tokens.update(range(cut, e))
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
-        mentions += self._denied_wellness(tokens, clauses, within, denied_tokens, asked_about)
+        mentions += self._denied_wellness(tokens, clauses, within, denied_tokens, asked_about, hits)
         mentions += self._subject_alone(tokens, clauses, within, denied_tokens, asked_about,
-                                        {m.start for m in mentions})
-        mentions += self._negated_words(tokens, clauses, within, denied_tokens)
-        mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions})
+                                        {m.start for m in mentions}, hits)
+        mentions += self._negated_words(tokens, clauses, within, denied_tokens, hits)
+        mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions},
+                                    hits)
         return Reading(tokens, tuple(mentions), tuple(asked_about.values()), hits)
 
     def _pairs(self, tokens, a_hits, b_hits, same_list, window):
@@ -538,16 +569,17 @@ class RedFlagGrammar:
             return False  # only the chest's soreness: "sore whenever he inhales" is breathing
         return bool(words & self.calm_softens) and not (words & self._trouble_words) - self.calm_softens
 
-    def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken
+    def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken, hits
                        ) -> list[Mention]:
         """The emergency's subject named with no trouble word: raised unless the sentence is
         calm about it, the mention is denied, or it is a question about the flag."""
-        if not self.subjects_alone or self.calm_context.find(tokens):
+        names = [name for name in self.subjects_alone if hits[name]]  # the lists that occur
+        if not names or self.calm_context.find(tokens):
             return []
         flag = self.flags[0]
         out = []
         for lo, hi in clauses:
-            for name in self.subjects_alone:
+            for name in names:
                 for s, e in within(name, lo, hi):
                     if s in taken or denied_tokens & set(range(s, e)):
                         continue
@@ -559,19 +591,24 @@ class RedFlagGrammar:
                     out.append(Mention(self._emergency_subjects.get(name, flag), s, e, False, s))
         return out
 
-    def _denied_wellness(self, tokens, clauses, within, denied_tokens, asked_about) -> list[Mention]:
+    def _denied_wellness(self, tokens, clauses, within, denied_tokens, asked_about, hits
+                         ) -> list[Mention]:
         """ "I don't feel like I'm getting enough air": a denied good state is the trouble.
         Also a flag's subject in a question ("should I worry about my lungs") is asked about."""
         out = []
+        # Only the lists that occur, in the data's order.
+        wellness = [(flag, name) for flag in self.flags for name in flag.when_denied if hits[name]]
+        subjects = [(first, flag) for first, flag in self._emergency_subjects.items() if hits[first]]
+        if not wellness and not subjects:
+            return out
         for lo, hi in clauses:
-            for flag in self.flags:
-                for name in flag.when_denied:
-                    for s, e in within(name, lo, hi):
-                        if self._hypothetical(tokens, lo, s, e, hi):
-                            asked_about.setdefault(flag.id, flag)
-                        elif self._negated_from(tokens, lo, s, denied_tokens) is not None:
-                            out.append(Mention(flag, s, e, False, s))
-            for first, flag in self._emergency_subjects.items():
+            for flag, name in wellness:
+                for s, e in within(name, lo, hi):
+                    if self._hypothetical(tokens, lo, s, e, hi):
+                        asked_about.setdefault(flag.id, flag)
+                    elif self._negated_from(tokens, lo, s, denied_tokens) is not None:
+                        out.append(Mention(flag, s, e, False, s))
+            for first, flag in subjects:
                 for s, e in within(first, lo, hi):
                     if self._hypothetical(tokens, lo, s, e, hi):
                         asked_about.setdefault(flag.id, flag)
@@ -595,27 +632,29 @@ class RedFlagGrammar:
             j += 1
         return None
 
-    def _negated_words(self, tokens, clauses, within, denied_tokens) -> list[Mention]:
+    def _negated_words(self, tokens, clauses, within, denied_tokens, hits) -> list[Mention]:
         """A flag's word denied on its own ("no redness", "no swelling"): never a flag by
         itself, but not a question about that topic either."""
         out = []
+        # Only the lists that occur, in the data's order.
+        words = [(flag, name) for flag, names in self._pair_lists for name in names if hits[name]]
         for lo, hi in clauses:
-            for flag, names in self._pair_lists:
-                for name in names:
-                    for s, e in within(name, lo, hi):
-                        if denied_tokens & set(range(s, e)):
-                            continue
-                        cut = self._negated_from(tokens, lo, s, denied_tokens)
-                        if cut is not None:
-                            denied_tokens.update(range(cut, e))
-                            out.append(Mention(flag, s, e, True, cut))
+            for flag, name in words:
+                for s, e in within(name, lo, hi):
+                    if denied_tokens & set(range(s, e)):
+                        continue
+                    cut = self._negated_from(tokens, lo, s, denied_tokens)
+                    if cut is not None:
+                        denied_tokens.update(range(cut, e))
+                        out.append(Mention(flag, s, e, True, cut))
         return out
 
-    def _reassured(self, tokens, clauses, within, known) -> list[Mention]:
+    def _reassured(self, tokens, clauses, within, known, hits) -> list[Mention]:
         """ "my breathing is fine", "my chest feels normal": a denial without a negator."""
         out = []
+        subjects = [(flag, first) for flag, first in self._subjects if hits[first]]
         for lo, hi in clauses:
-            for flag, first in self._subjects:
+            for flag, first in subjects:
                 for s, e in within(first, lo, hi):
                     if (flag.id, s) in known:
                         continue
