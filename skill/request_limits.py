@@ -27,22 +27,29 @@ MAX_EVENT_NODES = 20_000         # a 64 KiB body holds fewer values than this
 
 def depth_within(value: Any, limit: int, max_nodes: int = MAX_EVENT_NODES) -> bool:
     """True when `value` nests at most `limit` containers deep (and is not absurdly wide)."""
-    todo = [(value, 0)]
+    # One level at a time: no (node, depth) pair per value. Which containers are read first
+    # does not change the answer: any container `limit` deep, or more than `max_nodes`
+    # values in all the containers above that depth, and it is False.
+    level = [value]
+    depth = 0
     seen = 0
-    while todo:
-        node, depth = todo.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, (list, tuple)):
-            children = node
-        else:
-            continue
-        if depth >= limit:
-            return False
-        seen += len(children)
-        if seen > max_nodes:
-            return False
-        todo.extend((child, depth + 1) for child in children)
+    while level:
+        below: list = []
+        for node in level:
+            if isinstance(node, dict):
+                children = node.values()
+            elif isinstance(node, (list, tuple)):
+                children = node
+            else:
+                continue
+            if depth >= limit:
+                return False
+            seen += len(children)
+            if seen > max_nodes:
+                return False
+            below += children
+        level = below
+        depth += 1
     return True
 
 
