@@ -24,6 +24,9 @@ _WORD_LATIN = re.compile(r"[a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+")
 # "breathing's" -> "breathing is"; possessives read the same way, which is harmless here.
 _APOSTROPHE_S = re.compile(r"(?<=[a-z])'s\b")
 ENGLISH = "en"
+# Text that is already what tokens_of() makes of it: lower-case words, one space apart.
+_PLAIN = re.compile(r"[a-z0-9']+(?: [a-z0-9']+)*")
+_PLAIN_LATIN = re.compile(r"[a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+(?: [a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+)*")
 Phrase = tuple[str, ...]
 
 
@@ -42,11 +45,15 @@ class GrammarError(ValueError):
 
 def tokens_of(text: str, spellings: Mapping[str, str] | None = None,
               language: str = ENGLISH) -> list[str]:
-    text = text.lower().replace("\u2019", "'")
     if language == ENGLISH:  # "'s" is English only
-        words = _WORD.findall(_APOSTROPHE_S.sub(" is", text))
+        if "'s" not in text and _PLAIN.fullmatch(text):
+            words = text.split()  # already lower-case words, one space apart: nothing to change
+        else:
+            words = _WORD.findall(_APOSTROPHE_S.sub(" is", text.lower().replace("\u2019", "'")))
+    elif _PLAIN_LATIN.fullmatch(text):
+        words = text.split()
     else:
-        words = _WORD_LATIN.findall(text)
+        words = _WORD_LATIN.findall(text.lower().replace("\u2019", "'"))
     return [spellings.get(w, w) for w in words] if spellings else words
 
 

@@ -49,12 +49,77 @@ _NOT_WORD = {ENGLISH: re.compile(r"[^a-z0-9' ]+")}
 _NOT_WORD_LATIN = re.compile(r"[^a-z0-9'\u00df-\u00f6\u00f8-\u00ff ]+")
 # The word stemmer (snowballstemmer) for each language; the locale's language picks it.
 STEMMERS = {ENGLISH: "english", "es": "spanish"}
+_DECIMAL = re.compile(r"\d")
 
 
 def normalise(text: str, language: str = ENGLISH) -> str:
     text = text.lower().replace("\u2019", "'")
     text = _NOT_WORD.get(language, _NOT_WORD_LATIN).sub(" ", text)
     return " ".join(text.split())
+
+
+def _needs(pattern: re.Pattern[str]):
+    """A test that is false only for text `pattern` cannot match in: any match contains one of
+    a few strings (or a decimal digit) read off the pattern itself; None when the pattern does
+    not say (flags, or a part that could be anything). The built-in values' patterns are tried
+    on every free-text request and most sentences name no time, date or duration."""
+    try:
+        from re import _constants as sre, _parser
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if parsed.state.flags & ~(re.UNICODE | re.ASCII):
+            return None  # (?i) and the like: the strings would not be the text's
+        found = _contained(parsed.data, sre)
+    except Exception:  # noqa: BLE001 - a pattern this cannot read is simply always tried
+        return None
+    if found is None:
+        return None
+    strings, digit = tuple(sorted(found[0])), found[1]
+    if digit:
+        return lambda text: any(s in text for s in strings) or _DECIMAL.search(text) is not None
+    return lambda text: any(s in text for s in strings)
+
+
+def _contained(items, sre) -> tuple[set[str], bool] | None:
+    """(strings, digit) such that every match of this sequence of parsed items contains one
+    of the strings, or a decimal digit when `digit`; None when there are none."""
+    best, run = None, ""
+
+    def better(a, b):
+        if a is None or b is None:
+            return a or b
+        def strength(x):
+            return (min((len(s) for s in x[0]), default=0) if not x[1] else 1, -len(x[0]))
+        return a if strength(a) >= strength(b) else b
+
+    for op, av in list(items) + [(None, None)]:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:  # a run of literal characters is in every match as it is
+            best, run = better(best, ({run}, False)), ""
+        if op is sre.SUBPATTERN:
+            _, add_flags, del_flags, sub = av
+            if not add_flags and not del_flags:
+                best = better(best, _contained(sub, sre))
+        elif op is sre.BRANCH:
+            strings, digit = set(), False
+            for alternative in av[1]:
+                found = _contained(alternative, sre)
+                if found is None:
+                    break
+                strings |= found[0]
+                digit = digit or found[1]
+            else:
+                best = better(best, (strings, digit))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            best = better(best, _contained(av[2], sre))
+        elif op is sre.IN:
+            if av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+                best = better(best, (set(), True))
+            elif av and all(o is sre.LITERAL for o, _ in av) and len(av) <= 10:
+                best = better(best, ({chr(c) for _, c in av}, False))
+    return best
 
 
 def normalise_sample(sample: str, language: str = ENGLISH) -> str:
@@ -252,6 +317,8 @@ class UtteranceResolver:
         Alexa itself matches for certain."""
         if text in self.exact:
             return Match(self.exact[text], "exact")
+        if not self._may_be_typed(text):
+            return None
         template, found = self._typed_values(text, whole_sample=True)
         if template in self.typed:
             intent, slot_for_token = self.typed[template]
@@ -260,14 +327,43 @@ class UtteranceResolver:
             return Match(intent, "exact", slots)
         return None
 
+    def _may_be_typed(self, text: str) -> bool:
+        """False when no sample with slots can be what `text` says, whatever its slots hold.
+        Filling slots only puts "slot..." tokens in place of words, so a sample's other words
+        are all words of the sentence, and a sample that starts or ends with one of them starts
+        or ends the sentence with it."""
+        words = text.split()
+        if not words:
+            return False
+        said = None
+        for last, literal in self._typed_by_first.get(words[0], ()) + self._typed_by_first.get(None, ()):
+            if last is None or last == words[-1]:
+                said = set(words) if said is None else said
+                if literal <= said:
+                    return True
+        return False
+
+    @functools.cached_property
+    def _typed_by_first(self) -> dict[str | None, tuple[tuple[str | None, frozenset[str]], ...]]:
+        """Samples with slots by their first word (None: a slot), as (last word or None, the
+        words that are no slot). A word with "slot" in it counts as a slot: a weaker test."""
+        table: dict[str | None, list] = {}
+        for template in self.typed:
+            words = template.split()
+            first, last = (None if "slot" in w else w for w in (words[0], words[-1]))
+            table.setdefault(first, []).append(
+                (last, frozenset(w for w in words if "slot" not in w)))
+        return {first: tuple(rows) for first, rows in table.items()}
+
     def _intent_for(self, text: str, cleaned: tuple[str, ...], excluded: set[str],
                     after_denial: bool = False) -> Match:
         sample = self.sample_match(text)
         if sample is not None:
             return sample
-        untimed = self._without_time(text)
-        unknown_value = self._unknown_value(text) or (
-            self._unknown_value(untimed) if untimed != text else None)
+        unknown_value = self._unknown_value(text)
+        if unknown_value is None:  # the sentence without its time only when it needs reading
+            untimed = self._without_time(text)
+            unknown_value = self._unknown_value(untimed) if untimed != text else None
         if not cleaned:
             # Only fillers ("a ver a ver este", "um so yeah"): nothing asked, so nothing answered.
             return unknown_value or Match(FALLBACK, "fallback", score=0.0)
@@ -298,11 +394,31 @@ class UtteranceResolver:
 
     def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, float], bool]:
         """Evidence per intent, and whether a word no sample or value knows was said."""
-        evidence: dict[str, float] = {}
+        # Summed feature by feature in the set's order, as always, into a list by intent number:
+        # the same sums, and the same order of intents (first reached, first).
+        weights, intents = self._weights
+        sums: list = [None] * len(intents)
+        reached = []
         for feature in _features(typed, self.language) | _features(words, self.language):
-            for intent, weight in self.features.get(feature, {}).items():
-                evidence[intent] = evidence.get(intent, 0.0) + weight
+            for i, weight in weights.get(feature, ()):
+                total = sums[i]
+                if total is None:
+                    sums[i] = 0.0 + weight
+                    reached.append(i)
+                else:
+                    sums[i] = total + weight
+        evidence = {intents[i]: sums[i] for i in reached}
         return evidence, any(self._unknown(w) for w in typed)
+
+    @functools.cached_property
+    def _weights(self) -> tuple[dict[str, tuple[tuple[int, float], ...]], list[str]]:
+        """The features' weights with intents numbered: feature -> ((intent number, weight),
+        ...) in the index's order, and the intents by number."""
+        intents: dict[str, int] = {}
+        weights = {feature: tuple((intents.setdefault(intent, len(intents)), weight)
+                                  for intent, weight in table.items())
+                   for feature, table in self.features.items()}
+        return weights, list(intents)
 
     def _unknown(self, word: str) -> bool:
         return not word.startswith("slot") and word not in self._known_words \
@@ -312,10 +428,23 @@ class UtteranceResolver:
     def _wildcard_prefixes(self) -> frozenset[str]:
         return frozenset(key.split("|", 1)[0] for key in self.index["wildcards"])
 
+    @functools.cached_property
+    def _wildcard_prefix_trie(self) -> dict:
+        """Those prefixes as a trie of words; "" marks where one ends."""
+        root: dict = {}
+        for prefix in self._wildcard_prefixes:
+            node = root
+            for word in prefix.split():
+                node = node.setdefault(word, {})
+            node[""] = True
+        return root
+
     def _without_time(self, text: str) -> str:
         """The sentence without a time at its end: "can i mow the lawn | this afternoon"."""
-        for pattern in self._builtin_values[False].values():
-            text = pattern.sub("", text)
+        needs = self._builtin_needs[False]
+        for slot_type, pattern in self._builtin_values[False].items():
+            if needs[slot_type] is None or needs[slot_type](text):
+                text = pattern.sub("", text)
         words = [w for w in text.split() if w not in ("this", "today", "tonight", "tomorrow")]
         return " ".join(words)
 
@@ -325,7 +454,15 @@ class UtteranceResolver:
         words = text.split()
         if len(words) > self.index["longest_wildcard"] + 3:
             return None  # longer than any such sample with its slot full
-        starts = [i for i in range(len(words)) if " ".join(words[:i]) in self._wildcard_prefixes]
+        # Where a sample's words before its slot end: one walk down the prefixes, word by word.
+        node, starts = self._wildcard_prefix_trie, []
+        for i in range(len(words)):
+            if i:
+                node = node.get(words[i - 1])
+                if node is None:
+                    break
+            if "" in node:
+                starts.append(i)
         for length in (1, 2, 3):  # the shortest value: the most of the sample matched
             for i in starts:
                 j = i + length
@@ -365,6 +502,12 @@ class UtteranceResolver:
         return {strict: {t: re.compile(rf"\b(?:{p})\b") for t, p in table.items()}
                 for strict, table in ((True, BUILTIN_PATTERNS), (False, FUZZY_BUILTIN_PATTERNS))}
 
+    @functools.cached_property
+    def _builtin_needs(self) -> dict[bool, dict[str, object]]:
+        """For each of those patterns, what a text must contain for it to match (_needs)."""
+        return {strict: {t: _needs(pattern) for t, pattern in table.items()}
+                for strict, table in self._builtin_values.items()}
+
     def _typed_values(self, text: str, whole_sample: bool = False) -> tuple[str, dict[str, str]]:
         """Replace every recognised slot value with its type's token, the longest value first;
         `found` holds the first value of each type."""
@@ -382,7 +525,10 @@ class UtteranceResolver:
             out.append(_token(slot_type))
             i += len(phrase)
         text = " ".join(out)
+        needs = self._builtin_needs[whole_sample]
         for slot_type, pattern in self._builtin_values[whole_sample].items():
+            if needs[slot_type] is not None and not needs[slot_type](text):
+                continue  # it cannot match: nothing to replace
             def swap(m, slot_type=slot_type):
                 found.setdefault(slot_type, m.group(0))
                 return _token(slot_type)

@@ -1,0 +1,247 @@
+"""The understanding's shortcuts skip only work that could not have found anything.
+
+Every free-text request runs the red-flag grammar and the resolver, so they take shortcuts: a
+phrase list tested against a sentence in one set operation, a built-in value's pattern tried
+only when the text holds a string every match of it holds, samples with slots tried only when
+their words are in the sentence. Each is checked here against the plain way it replaces (the
+code as it was), on held-out phrasings and on random sentences made of the words they look for.
+bench/behaviour_identity.py compares the answers themselves, tree against tree.
+"""
+from __future__ import annotations
+
+import functools
+import random
+import re
+
+import pytest
+import yaml
+
+from skill.understanding import red_flags as rf
+from skill.understanding.builtin_slots import FUZZY_PATTERNS, PATTERNS
+from skill.understanding.resolver import _features, _needs, _token, normalise
+
+from .conftest import ROOT
+
+RNG_SEED = 20261203
+
+
+@functools.lru_cache(maxsize=1)
+def heldout_sentences() -> tuple[str, ...]:
+    said = []
+    for path in sorted((ROOT / "tests" / "data" / "heldout").glob("*.yaml")):
+        said += [item["say"] for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return tuple(said)
+
+
+@pytest.fixture(scope="module")
+def pool(resolver, en):
+    """Words the shortcuts look for, and some they do not."""
+    words = set(resolver.vocabulary) | set(en.red_flags.vocabulary) | en.red_flags.function_words
+    words |= {"o'clock", "it's", "breathing's", "'s", "3", "12", "45", "monday", "two", "hours",
+              "slots", "slotamazontime", "x'sy", "y'all", "morning's", "'morning", "pm", "am"}
+    return sorted(words)
+
+
+def sentences(pool, rng, count, longest=12):
+    for _ in range(count):
+        yield " ".join(rng.choice(pool) for _ in range(rng.randint(0, longest)))
+
+
+# ---------------------------------------------------------------- the plain ways, as they were
+
+def old_tokens_of(text, spellings=None):
+    text = rf._APOSTROPHE_S.sub(" is", text.lower().replace("\u2019", "'"))
+    words = rf._WORD.findall(text)
+    return [spellings.get(w, w) for w in words] if spellings else words
+
+
+def old_at(trie, tokens, i):
+    node, longest = trie.trie, None
+    for token in tokens[i:]:
+        node = node.get(token)
+        if node is None:
+            break
+        longest = node.get(trie._END, longest)
+    return longest
+
+
+def old_find(trie, tokens, lo=0, hi=None):
+    hi = len(tokens) if hi is None else hi
+    out = []
+    for i in range(lo, hi):
+        p = old_at(trie, tokens, i)
+        if p and i + len(p) <= hi:
+            out.append((i, i + len(p)))
+    return out
+
+
+def old_without(trie, tokens):
+    keep, i = [], 0
+    while i < len(tokens):
+        p = old_at(trie, tokens, i)
+        if p:
+            i += len(p)
+        else:
+            keep.append(tokens[i])
+            i += 1
+    return tuple(keep)
+
+
+def old_evidence(resolver, words, typed):
+    evidence = {}
+    for feature in _features(typed) | _features(words):
+        for intent, weight in resolver.features.get(feature, {}).items():
+            evidence[intent] = evidence.get(intent, 0.0) + weight
+    return evidence
+
+
+def old_starts(resolver, words):
+    return [i for i in range(len(words)) if " ".join(words[:i]) in resolver._wildcard_prefixes]
+
+
+# ---------------------------------------------------------------- the checks
+
+def test_tokens_of_reads_plain_text_as_the_regular_expressions_do():
+    rng = random.Random(RNG_SEED)
+    alphabet = "abs' zZ0\u2019\u00e9\u0130  \t-"
+    spellings = {"a": "x's", "cant": "can't"}
+    for _ in range(8000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert rf.tokens_of(text) == old_tokens_of(text), text
+        assert rf.tokens_of(text, spellings) == old_tokens_of(text, spellings), text
+    for said in heldout_sentences():
+        for text in (said, normalise(said)):
+            assert rf.tokens_of(text) == old_tokens_of(text)
+
+
+def test_phrase_lists_find_what_they_found(en, pool):
+    grammar = en.red_flags
+    tries = [grammar.fillers, grammar.harmless, grammar.breaks, grammar.negator_phrases,
+             grammar.hedges_after, grammar.reassurance, grammar.hypotheticals,
+             grammar.hypothetical_after, grammar.needled_site, grammar.calm_context,
+             grammar._alone, *grammar.lists.values()]
+    rng = random.Random(RNG_SEED)
+    texts = [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 600))
+    for text in texts:
+        tokens = tuple(rf.tokens_of(text, grammar.spellings))
+        for trie in tries:
+            for i in range(-2, len(tokens) + 2):
+                assert trie.at(tokens, i) == old_at(trie, tokens, i)
+            lo = rng.randint(-1, len(tokens) + 1)
+            hi = rng.choice([None, rng.randint(-1, len(tokens) + 2)])
+            assert trie.find(tokens, lo, hi) == old_find(trie, tokens, lo, hi)
+            assert trie.find(tokens) == old_find(trie, tokens)
+        for trie in (grammar.fillers, grammar.harmless):
+            assert grammar._without(trie, tokens) == old_without(trie, tokens)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_builtin_pattern_is_skipped_only_where_it_cannot_match(resolver, pool, strict):
+    rng = random.Random(RNG_SEED)
+    table = PATTERNS if strict else FUZZY_PATTERNS
+    for slot_type in table:
+        pattern = resolver._builtin_values[strict][slot_type]
+        needs = resolver._builtin_needs[strict][slot_type]
+        assert needs is not None, slot_type  # each of today's patterns says what it needs
+        matched = skipped = 0
+        texts = [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 1500, 6))
+        for text in texts:
+            found = pattern.search(text) is not None
+            if not needs(text):
+                skipped += 1
+                assert not found, (slot_type, text)
+            matched += found
+        assert matched and skipped, slot_type
+
+
+def test_what_a_pattern_needs_is_read_conservatively():
+    assert _needs(re.compile(r"(?i)monday")) is None  # case-insensitive: no strings to look for
+    assert _needs(re.compile(r"\w+ days?")) is not None
+    assert _needs(re.compile(r"a*")) is None  # matches nothing at all, too
+    assert _needs(re.compile(r"[^x]y|z")) is not None
+    digits = _needs(re.compile(r"\d+ (?:a|b)"))
+    assert digits("\u0663") and not digits("a b")  # an Arabic-Indic three is a \d
+    for pattern, text in [(r"(?:x|y)z", "yz"), (r"ab?c", "ac"), (r"(?:ab){2}", "abab"),
+                          (r"q(?=r)", "qr"), (r"(a)(?:b|\1)", "aa")]:
+        needs = _needs(re.compile(pattern))
+        assert needs is None or needs(text), pattern
+
+
+def filled_samples(resolver, rng) -> list[str]:
+    """Every sample with slots, its slots filled with values their types know, and some of
+    them with a word more at either end."""
+    values_by_token = {_token(t): sorted(table) for t, table in resolver.values.items()}
+    values_by_token.update({_token("AMAZON.DATE"): ["yesterday", "on monday"],
+                            _token("AMAZON.TIME"): ["three pm", "this morning", "noon"],
+                            _token("AMAZON.DURATION"): ["two hours", "half an hour"]})
+    out = []
+    for template in resolver.typed:
+        words = [rng.choice(values_by_token.get(w, [w])) for w in template.split()]
+        out.append(" ".join(words))
+        out.append(" ".join(["um"] + words))
+        out.append(" ".join(words + ["please"]))
+    return out
+
+
+def test_samples_with_slots_are_skipped_only_when_none_can_match(resolver, pool):
+    rng = random.Random(RNG_SEED)
+    texts = filled_samples(resolver, rng) + [normalise(s) for s in heldout_sentences()] \
+        + list(sentences(pool, rng, 3000, 8))
+    typed = 0
+    for text in texts:
+        matches = resolver._typed_values(text, whole_sample=True)[0] in resolver.typed
+        typed += matches
+        assert resolver._may_be_typed(text) or not matches, text
+    assert typed > len(resolver.typed) // 2  # the filled samples do match
+
+
+def test_evidence_is_summed_as_it_was(resolver, pool):
+    rng = random.Random(RNG_SEED)
+    for text in [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 800)):
+        words = text.split()
+        typed = resolver._typed_values(text)[0].split()
+        ours, _ = resolver._evidence(words, typed)
+        theirs = old_evidence(resolver, words, typed)
+        assert list(ours.items()) == list(theirs.items()), text  # sums to the last bit, in order
+
+
+def old_unknown_value(resolver, text):
+    from skill.understanding.resolver import Match
+
+    words = text.split()
+    if len(words) > resolver.index["longest_wildcard"] + 3:
+        return None
+    starts = old_starts(resolver, words)
+    for length in (1, 2, 3):
+        for i in starts:
+            j = i + length
+            if j > len(words):
+                continue
+            found = resolver.index["wildcards"].get(f"{' '.join(words[:i])}|{' '.join(words[j:])}")
+            if not found:
+                continue
+            intent, slot_name, slot_type = found
+            said = " ".join(words[i:j])
+            _, known = resolver._typed_values(said)
+            if not known:
+                return Match(intent, "exact", {slot_name: resolver._fill(slot_type, said)})
+            if slot_type in known:
+                return Match(intent, "exact", {slot_name: resolver._fill(slot_type, known[slot_type])})
+    return None
+
+
+def test_unknown_values_are_found_where_they_were(resolver, pool):
+    rng = random.Random(RNG_SEED)
+    keys = sorted(resolver.index["wildcards"])
+    texts = [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 2000))
+    for key in keys:  # each such sample, with a word or three in its slot
+        before, after = key.split("|")
+        for _ in range(3):
+            value = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 3)))
+            texts.append(" ".join(p for p in (before, value, after) if p))
+    found = 0
+    for text in texts:
+        ours = resolver._unknown_value(text)
+        assert ours == old_unknown_value(resolver, text), text
+        found += ours is not None
+    assert found > len(keys)
