@@ -68,29 +68,38 @@ class FastSerializer(DefaultSerializer):
 
     def serialize(self, obj):
         """What DefaultSerializer.serialize returns, for the types the SDK's models use."""
+        # (a str, int, float or bool, or None, is itself: answered before any call)
         if obj is None or isinstance(obj, _LEAVES) or type(obj) is JsonReady:
             return obj
         if isinstance(obj, dict):
-            return {key: self.serialize(value) for key, value in obj.items()}
+            return {key: value if type(value) in _PLAIN else self.serialize(value)
+                    for key, value in obj.items()}
         if isinstance(obj, list):
-            return [self.serialize(item) for item in obj]
+            return [item if type(item) in _PLAIN else self.serialize(item) for item in obj]
         if isinstance(obj, Enum):
             return obj.value
         if hasattr(obj, "deserialized_types"):  # an ask_sdk_model object
             out = {}
-            for attr, name in _json_names(type(obj)):
+            for attr, name in _NAMES.get(type(obj)) or _json_names(type(obj)):
                 value = getattr(obj, attr)
                 if value is not None:
-                    out[name] = self.serialize(value)
+                    out[name] = value if type(value) in _PLAIN else self.serialize(value)
             return out
         return super().serialize(obj)  # dates, tuples, decimals: rare, the SDK's way
 
 
-@functools.lru_cache(maxsize=None)
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exactly these types serialise as themselves
+_NAMES: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
 def _json_names(model: type) -> tuple[tuple[str, str], ...]:
     """(attribute, JSON key) pairs of a model class, in the SDK's order."""
-    attribute_map = getattr(model, "attribute_map", {})
-    return tuple((attr, attribute_map.get(attr, attr)) for attr in model.deserialized_types)
+    names = _NAMES.get(model)
+    if names is None:
+        attribute_map = getattr(model, "attribute_map", {})
+        names = _NAMES[model] = tuple((attr, attribute_map.get(attr, attr))
+                                      for attr in model.deserialized_types)
+    return names
 
 
 @functools.lru_cache(maxsize=None)
@@ -155,7 +164,12 @@ def _plan(obj_type) -> Decode:
     if not isinstance(obj_type, type):
         return _not_planned
     if issubclass(obj_type, Enum):
-        return lambda serializer, payload: obj_type(payload)
+        members = obj_type._value2member_map_  # what obj_type(payload) looks up first
+
+        def read_enum(serializer, payload):
+            member = members.get(payload)
+            return obj_type(payload) if member is None else member
+        return read_enum
     if not hasattr(obj_type, "deserialized_types"):
         return lambda serializer, payload: payload
     if not hasattr(obj_type, "get_real_child_model"):
@@ -231,7 +245,9 @@ def _model(model: type) -> Decode:
             template = dict(vars(model()))
         except Exception:  # noqa: BLE001
             template = None
-        fields = {name: (attr, types[attr]) for attr, name in attribute_map.items() if attr in types}
+        # JSON key -> (attribute, the exact type of a str, int or bool value, the SDK's type)
+        fields = {name: (attr, _EXACT.get(types[attr]), types[attr])
+                  for attr, name in attribute_map.items() if attr in types}
         if (template is None or model.__new__ is not object.__new__
                 or len(fields) != len(attribute_map)
                 or any(attr not in template for attr in attribute_map)
@@ -243,7 +259,12 @@ def _model(model: type) -> Decode:
     return decode
 
 
-def _read_model(model: type, template: dict, fields: dict[str, tuple[str, str]]) -> Decode:
+# A value of these the SDK casts to itself (str(s) is s): checked in place, not decoded.
+_EXACT = {"str": str, "int": int, "long": int, "bool": bool}
+
+
+def _read_model(model: type, template: dict, fields: dict[str, tuple[str, type | None, str]]
+                ) -> Decode:
     new = object.__new__
     decoders = _DECODERS
 
@@ -258,8 +279,12 @@ def _read_model(model: type, template: dict, fields: dict[str, tuple[str, str]])
                 extra = [name] if extra is None else extra + [name]
             elif value is None:
                 values[field[0]] = None
+            elif field[1] is not None:
+                if type(value) is not field[1]:
+                    raise _NotPlanned
+                values[field[0]] = value
             else:
-                decode = decoders.get(field[1]) or _decoder(field[1])
+                decode = decoders.get(field[2]) or _decoder(field[2])
                 values[field[0]] = decode(serializer, value)
         obj = new(model)
         obj.__dict__ = values
