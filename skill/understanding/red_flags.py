@@ -374,6 +374,15 @@ class RedFlagGrammar:
             tokens = self._without(phrases, tokens)
         return tokens
 
+    def clean_both(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(clean(text), clean(text, harmless=False)), reading the words once."""
+        tokens = tuple(tokens_of(text, self.spellings, self.language))
+        no_harmless = self._without(self.harmless, tokens)
+        cleaned = self._without(self.fillers, no_harmless)
+        if no_harmless == tokens:  # no harmless phrase: the fillers come out of the same words
+            return cleaned, cleaned
+        return cleaned, self._without(self.fillers, tokens)
+
     @staticmethod
     def _without(phrases: PhraseTrie, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """`tokens` with each longest phrase of `phrases`, read left to right, taken out."""

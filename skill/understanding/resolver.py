@@ -22,6 +22,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
 from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
@@ -76,8 +77,8 @@ def _needs(pattern: re.Pattern[str]):
         return None
     strings, digit = tuple(sorted(found[0])), found[1]
     if digit:
-        return lambda text: any(s in text for s in strings) or _DECIMAL.search(text) is not None
-    return lambda text: any(s in text for s in strings)
+        return lambda text: any(map(text.__contains__, strings)) or _DECIMAL.search(text) is not None
+    return lambda text: any(map(text.__contains__, strings))
 
 
 def _contained(items, sre) -> tuple[set[str], bool] | None:
@@ -156,8 +157,8 @@ def _token(slot_type: str) -> str:
 
 def _features(words: list[str], language: str = ENGLISH) -> set[str]:
     # "it's" as "it is", the way the red-flag grammar reads a sentence too.
-    stems = [_stem(w, language) for w in tokens_of(" ".join(words), language=language)]
-    return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])}
+    stems = list(map(_stem, tokens_of(" ".join(words), language=language), repeat(language)))
+    return set(stems) | set(map(" ".join, zip(stems, stems[1:])))  # (the set built as before)
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ class UtteranceResolver:
         if not text:
             return Match(FALLBACK, "fallback", score=0.0)
         grammar = self.content.red_flags
-        cleaned = grammar.clean(text)
+        cleaned, fillers_out = grammar.clean_both(text)
         reading = grammar.read_tokens(cleaned)
         flag = reading.raised
         if flag is not None:
@@ -298,7 +299,7 @@ class UtteranceResolver:
         denied = tuple(dict.fromkeys(f.topic for f in reading.denied))
         if denied:
             text = normalise(reading.remainder(), self.language)
-            cleaned = grammar.clean(text)
+            cleaned, fillers_out = grammar.clean_both(text)
             reading = grammar.read_tokens(cleaned)
         # What the person denied is not what they ask about: "no fever, just tired" is no
         # fever question.
@@ -307,7 +308,7 @@ class UtteranceResolver:
             excluded |= self._emergency_intents  # no trouble named, no emergency by likeness
         # The topic is read from the words with only the fillers out: "a hot bath" is
         # harmless to the grammar and still a heat question.
-        match = (self._intent_for(text, grammar.clean(text, harmless=False), excluded,
+        match = (self._intent_for(text, fillers_out, excluded,
                                   after_denial=bool(denied)) if text
                  else Match(FALLBACK, "fallback", score=0.0))
         return replace(match, denied=denied) if denied else match
@@ -408,7 +409,8 @@ class UtteranceResolver:
                 else:
                     sums[i] = total + weight
         evidence = {intents[i]: sums[i] for i in reached}
-        return evidence, any(self._unknown(w) for w in typed)
+        # A word of the samples or values is known without its stem: one set operation.
+        return evidence, any(map(self._unknown, set(typed).difference(self._known_words)))
 
     @functools.cached_property
     def _weights(self) -> tuple[dict[str, tuple[tuple[int, float], ...]], list[str]]:
@@ -514,8 +516,9 @@ class UtteranceResolver:
         found: dict[str, str] = {}
         tokens, out, i = tuple(text.split()), [], 0
         values = self._custom_values
+        first = values.trie
         while i < len(tokens):
-            phrase = values.at(tokens, i)
+            phrase = values.at(tokens, i) if tokens[i] in first else None
             if phrase is None:
                 out.append(tokens[i])
                 i += 1
