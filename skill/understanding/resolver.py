@@ -151,6 +151,7 @@ def _stemmer(language: str = ENGLISH):
     return snowballstemmer.stemmer(STEMMERS.get(language, STEMMERS[ENGLISH]))
 
 
+@functools.lru_cache(maxsize=None)  # a handful of slot types, named on every request
 def _token(slot_type: str) -> str:
     return f"slot{slot_type.lower().replace('.', '')}"
 
@@ -361,20 +362,24 @@ class UtteranceResolver:
         sample = self.sample_match(text)
         if sample is not None:
             return sample
-        unknown_value = self._unknown_value(text)
-        if unknown_value is None:  # the sentence without its time only when it needs reading
-            untimed = self._without_time(text)
-            unknown_value = self._unknown_value(untimed) if untimed != text else None
+        def heard_unknown() -> Match | None:
+            # Read only where the answer depends on it: not when the evidence settles on an
+            # intent that has no such sample.
+            value = self._unknown_value(text)
+            if value is None:
+                untimed = self._without_time(text)
+                value = self._unknown_value(untimed) if untimed != text else None
+            return value
         if not cleaned:
             # Only fillers ("a ver a ver este", "um so yeah"): nothing asked, so nothing answered.
-            return unknown_value or Match(FALLBACK, "fallback", score=0.0)
+            return heard_unknown() or Match(FALLBACK, "fallback", score=0.0)
         words = list(cleaned)
         template, found = self._typed_values(" ".join(words))
         evidence, unknown = self._evidence(words, template.split())
         for intent in excluded:
             evidence.pop(intent, None)
         if not evidence:
-            return unknown_value or Match(FALLBACK, "fallback", score=0.0)
+            return heard_unknown() or Match(FALLBACK, "fallback", score=0.0)
         intent = max(evidence, key=evidence.get)
         score = round(evidence[intent], 2)
         share = evidence[intent] / sum(evidence.values())
@@ -383,9 +388,11 @@ class UtteranceResolver:
         unknown = unknown and not after_denial
         if score < EVIDENCE_NEEDED and (unknown or score < EVIDENCE_NEEDED_ALL_KNOWN
                                         or share < SHARE_NEEDED_ALL_KNOWN):
-            return unknown_value or Match(FALLBACK, "fallback", score=score)
-        if unknown_value is not None and unknown_value.intent == intent:
-            return unknown_value  # "can i take zyrtec": the sample, with what was heard
+            return heard_unknown() or Match(FALLBACK, "fallback", score=score)
+        if intent in self._wildcard_intents:
+            unknown_value = heard_unknown()
+            if unknown_value is not None and unknown_value.intent == intent:
+                return unknown_value  # "can i take zyrtec": the sample, with what was heard
         wanted = self.index["intent_slots"].get(intent, {})
         if any(t in BUILTIN_PATTERNS and t not in found for t in wanted.values()):
             # The intent takes a time: "at two" is one there ("can i take two" is not).
@@ -429,6 +436,11 @@ class UtteranceResolver:
     @functools.cached_property
     def _wildcard_prefixes(self) -> frozenset[str]:
         return frozenset(key.split("|", 1)[0] for key in self.index["wildcards"])
+
+    @functools.cached_property
+    def _wildcard_intents(self) -> frozenset[str]:
+        """The intents a sample heard with an unknown value can be."""
+        return frozenset(intent for intent, _, _ in self.index["wildcards"].values())
 
     @functools.cached_property
     def _wildcard_prefix_trie(self) -> dict:
