@@ -23,6 +23,7 @@ MAX_ATTRIBUTES_BYTES = 12 * 1024  # all of them: half of Alexa's 24 KB response 
 MAX_ATTRIBUTE_KEY = 64
 MAX_EVENT_DEPTH = 64             # a real envelope is about a dozen levels deep
 MAX_EVENT_NODES = 20_000         # a 64 KiB body holds fewer values than this
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def depth_within(value: Any, limit: int, max_nodes: int = MAX_EVENT_NODES) -> bool:
@@ -36,7 +37,10 @@ def depth_within(value: Any, limit: int, max_nodes: int = MAX_EVENT_NODES) -> bo
     while level:
         below: list = []
         for node in level:
-            if isinstance(node, dict):
+            kind = type(node)
+            if kind in _LEAVES:  # (most values: answered without isinstance)
+                continue
+            if kind is dict or isinstance(node, dict):
                 children = node.values()
             elif isinstance(node, (list, tuple)):
                 children = node

@@ -245,3 +245,60 @@ def test_unknown_values_are_found_where_they_were(resolver, pool):
         assert ours == old_unknown_value(resolver, text), text
         found += ours is not None
     assert found > len(keys)
+
+
+def test_ssml_escapes_as_the_translation_table_did():
+    from skill.speech import _XML_ESCAPES, to_ssml
+
+    rng = random.Random(RNG_SEED)
+    for _ in range(5000):
+        text = "".join(rng.choice("&<>a; amp&lt") for _ in range(rng.randint(0, 12)))
+        assert to_ssml(text) == f"<speak>{text.translate(_XML_ESCAPES)}</speak>"
+
+
+def old_depth_within(value, limit, max_nodes):
+    todo = [(value, 0)]
+    seen = 0
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, (list, tuple)):
+            children = node
+        else:
+            continue
+        if depth >= limit:
+            return False
+        seen += len(children)
+        if seen > max_nodes:
+            return False
+        todo.extend((child, depth + 1) for child in children)
+    return True
+
+
+def test_depth_within_answers_as_the_walk_did():
+    from collections import OrderedDict
+
+    from skill.request_limits import depth_within
+
+    class Text(str):
+        pass
+
+    rng = random.Random(RNG_SEED)
+
+    def tree(depth):
+        roll = rng.random()
+        if depth > 8 or roll < 0.3:
+            return rng.choice([1, "x", None, 2.5, True, Text("t"), b"b"])
+        if roll < 0.55:
+            return [tree(depth + 1) for _ in range(rng.randint(0, 4))]
+        if roll < 0.7:
+            return tuple(tree(depth + 1) for _ in range(rng.randint(0, 3)))
+        if roll < 0.8:
+            return OrderedDict((str(i), tree(depth + 1)) for i in range(rng.randint(0, 3)))
+        return {str(i): tree(depth + 1) for i in range(rng.randint(0, 4))}
+    for _ in range(4000):
+        value = tree(0)
+        for limit in (0, 1, 2, 3, 5, 64):
+            for most in (0, 1, 5, 20, 20000):
+                assert depth_within(value, limit, most) == old_depth_within(value, limit, most)
