@@ -68,24 +68,26 @@ class FastSerializer(DefaultSerializer):
 
     def serialize(self, obj):
         """What DefaultSerializer.serialize returns, for the types the SDK's models use."""
-        # (a str, int, float or bool, or None, is itself: answered before any call)
-        if obj is None or isinstance(obj, _LEAVES) or type(obj) is JsonReady:
-            return obj
-        if isinstance(obj, dict):
-            return {key: value if type(value) in _PLAIN else self.serialize(value)
-                    for key, value in obj.items()}
-        if isinstance(obj, list):
-            return [item if type(item) in _PLAIN else self.serialize(item) for item in obj]
-        if isinstance(obj, Enum):
-            return obj.value
-        if hasattr(obj, "deserialized_types"):  # an ask_sdk_model object
-            out = {}
-            for attr, name in _NAMES.get(type(obj)) or _json_names(type(obj)):
-                value = getattr(obj, attr)
-                if value is not None:
-                    out[name] = value if type(value) in _PLAIN else self.serialize(value)
-            return out
-        return super().serialize(obj)  # dates, tuples, decimals: rare, the SDK's way
+        names = _NAMES.get(type(obj))  # a model class met before: straight to its attributes
+        if names is None:
+            if obj is None or isinstance(obj, _LEAVES) or type(obj) is JsonReady:
+                return obj
+            if isinstance(obj, dict):
+                return {key: value if type(value) in _PLAIN else self.serialize(value)
+                        for key, value in obj.items()}
+            if isinstance(obj, list):
+                return [item if type(item) in _PLAIN else self.serialize(item) for item in obj]
+            if isinstance(obj, Enum):
+                return obj.value
+            if not hasattr(obj, "deserialized_types"):  # not an ask_sdk_model object
+                return super().serialize(obj)  # dates, tuples, decimals: rare, the SDK's way
+            names = _json_names(type(obj))
+        out = {}
+        for attr, name in names:
+            value = getattr(obj, attr)
+            if value is not None:
+                out[name] = value if type(value) in _PLAIN else self.serialize(value)
+        return out
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # exactly these types serialise as themselves
