@@ -1,7 +1,8 @@
 """Speed work must not change what the skill says: record every reading, compare two trees.
 
-For every phrasing of tests/data/heldout/*.yaml and tests/data/heldout_en-US.yaml, every sample
-of the interaction model and a few noisy inputs, records:
+For every phrasing of tests/data/heldout/*.yaml (each in its own locale) and
+tests/data/heldout_en-US.yaml, every sample of each interaction model and a few noisy inputs,
+records, with that locale's content and resolver:
   - the red-flag grammar's reading (clean() both ways, raised, denied and asked-about flags,
     every mention, names_trouble);
   - the resolver's Match (intent, how, slots, score, denied), and sample_match();
@@ -38,20 +39,26 @@ NOISE = ["", " ", "um", "um like so yeah", "asdf qwer zxcv", "Â¿puedo tomar cafÃ
          "kind of worn out is it okay to have a coffee this afternoon"]
 
 
-def phrasings(root: Path) -> list[str]:
+def phrasings(root: Path) -> list[tuple[str, str]]:
+    """(locale, sentence): each held-out file in its own locale (named by its first part),
+    every sample of each interaction model, and the noisy inputs in each of those locales."""
     import yaml
 
-    said: list[str] = []
+    said: list[tuple[str, str]] = []
     for path in sorted((root / "tests" / "data" / "heldout").glob("*.yaml")):
-        said += [item["say"] for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+        locale = path.name.split(".")[0]
+        said += [(locale, item["say"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     old = yaml.safe_load((root / "tests" / "data" / "heldout_en-US.yaml").read_text(encoding="utf-8"))
     for name in sorted(old):
         value = old[name]
-        said += [p for t in sorted(value) for p in value[t]] if isinstance(value, dict) else value
-    model = json.loads((root / "interaction_model" / "en-US.json").read_text(encoding="utf-8"))
-    for intent in model["interactionModel"]["languageModel"]["intents"]:
-        said += intent.get("samples", [])
-    return said + NOISE
+        said += [("en-US", p) for p in
+                 ([p for t in sorted(value) for p in value[t]] if isinstance(value, dict) else value)]
+    for path in sorted((root / "interaction_model").glob("*.json")):
+        model = json.loads(path.read_text(encoding="utf-8"))
+        for intent in model["interactionModel"]["languageModel"]["intents"]:
+            said += [(path.stem, sample) for sample in intent.get("samples", [])]
+    locales = sorted({locale for locale, _ in said})
+    return said + [(locale, noise) for locale in locales for noise in NOISE]
 
 
 def _plain(value):
@@ -85,15 +92,16 @@ def record(root: Path) -> dict:
     from tests.helpers import answered_topic, spoken
 
     content = get_content()
-    en = content["en-US"]
     handler = lambda_handler_for(build_skill_builder(content=content))
-    first = Conversation(handler, en, now=MOMENT)
-    resolver, grammar = first.resolver, en.red_flags
-    carriers = carrier_phrases("en-US")
+    per_locale: dict[str, tuple] = {}
 
-    def talk():
-        return Conversation(handler, en, now=MOMENT, resolver=resolver,
-                            user_id="amzn1.ask.account.identity")
+    def for_locale(locale):
+        # One resolver per locale, as tests/heldout.py builds it, and that locale's carriers.
+        if locale not in per_locale:
+            loaded = content[locale]
+            first = Conversation(handler, loaded, locale=locale, now=MOMENT)
+            per_locale[locale] = (loaded, first.resolver, carrier_phrases(locale))
+        return per_locale[locale]
 
     def heard(response):
         topic, variant = answered_topic(response)
@@ -101,16 +109,25 @@ def record(root: Path) -> dict:
                 "response": _digest(response)}
 
     out = {}
-    for said in phrasings(root):
-        if said in out:
+    for locale, said in phrasings(root):
+        key = f"{locale}|{said}"
+        if key in out or locale not in content:
             continue
-        text = normalise(said)
+        loaded, resolver, carriers = for_locale(locale)
+        grammar = loaded.red_flags
+
+        def talk():
+            return Conversation(handler, loaded, locale=locale, now=MOMENT, resolver=resolver,
+                                user_id="amzn1.ask.account.identity")
+        language = getattr(resolver, "language", None)
+        text = normalise(said, language) if language else normalise(said)
         reading = grammar.read(text)
         entry = {
             "clean": list(grammar.clean(text)),
             "clean_not_harmless": list(grammar.clean(text, harmless=False)),
-            "reading": {"tokens": list(reading.tokens), "mentions": [[m.flag.id, m.start, m.end, m.denied, m.cut_from]
-                                         for m in reading.mentions],
+            "reading": {"tokens": list(reading.tokens),
+                        "mentions": [[m.flag.id, m.start, m.end, m.denied, m.cut_from]
+                                     for m in reading.mentions],
                         "raised": reading.raised and reading.raised.id,
                         "denied": [f.id for f in reading.denied],
                         "asked_about": [f.id for f in reading.asked_about],
@@ -127,7 +144,7 @@ def record(root: Path) -> dict:
         statement = conversation.session.intent("StatementIntent", {
             "text": {"name": "text", "value": said, "confirmationStatus": "NONE"}})
         entry["lambda_free_speech"] = heard(handler(statement, None))
-        out[said] = entry
+        out[key] = entry
     return out
 
 

@@ -25,20 +25,39 @@ from .conftest import ROOT
 RNG_SEED = 20261203
 
 
-@functools.lru_cache(maxsize=1)
-def heldout_sentences() -> tuple[str, ...]:
+@functools.lru_cache(maxsize=None)
+def heldout_sentences(locale: str | None = None) -> tuple[str, ...]:
+    """The held-out phrasings of one locale, or of all."""
     said = []
-    for path in sorted((ROOT / "tests" / "data" / "heldout").glob("*.yaml")):
+    for path in sorted((ROOT / "tests" / "data" / "heldout").glob(f"{locale or '*'}.*.yaml")):
         said += [item["say"] for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     return tuple(said)
 
 
+@pytest.fixture(scope="module", params=["en-US", "es-US"])
+def loaded(request, content):
+    """Each language's content: its grammar, its model, its resolver."""
+    return content[request.param]
+
+
 @pytest.fixture(scope="module")
-def pool(resolver, en):
+def res(loaded, resolvers):
+    return resolvers(loaded)
+
+
+@pytest.fixture(scope="module")
+def sentences_of(loaded, res):
+    """The locale's held-out phrasings, normalised as the resolver reads them."""
+    return [normalise(s, res.language) for s in heldout_sentences(loaded.locale)]
+
+
+@pytest.fixture(scope="module")
+def pool(res, loaded):
     """Words the shortcuts look for, and some they do not."""
-    words = set(resolver.vocabulary) | set(en.red_flags.vocabulary) | en.red_flags.function_words
+    words = set(res.vocabulary) | set(loaded.red_flags.vocabulary) | loaded.red_flags.function_words
     words |= {"o'clock", "it's", "breathing's", "'s", "3", "12", "45", "monday", "two", "hours",
-              "slots", "slotamazontime", "x'sy", "y'all", "morning's", "'morning", "pm", "am"}
+              "slots", "slotamazontime", "x'sy", "y'all", "morning's", "'morning", "pm", "am",
+              "mañana", "día", "dolía", "ß", "÷"}
     return sorted(words)
 
 
@@ -49,9 +68,12 @@ def sentences(pool, rng, count, longest=12):
 
 # ---------------------------------------------------------------- the plain ways, as they were
 
-def old_tokens_of(text, spellings=None):
-    text = rf._APOSTROPHE_S.sub(" is", text.lower().replace("\u2019", "'"))
-    words = rf._WORD.findall(text)
+def old_tokens_of(text, spellings=None, language=rf.ENGLISH):
+    text = text.lower().replace("\u2019", "'")
+    if language == rf.ENGLISH:
+        words = rf._WORD.findall(rf._APOSTROPHE_S.sub(" is", text))
+    else:
+        words = rf._WORD_LATIN.findall(text)
     return [spellings.get(w, w) for w in words] if spellings else words
 
 
@@ -89,7 +111,7 @@ def old_without(trie, tokens):
 
 def old_evidence(resolver, words, typed):
     evidence = {}
-    for feature in _features(typed) | _features(words):
+    for feature in _features(typed, resolver.language) | _features(words, resolver.language):
         for intent, weight in resolver.features.get(feature, {}).items():
             evidence[intent] = evidence.get(intent, 0.0) + weight
     return evidence
@@ -101,29 +123,30 @@ def old_starts(resolver, words):
 
 # ---------------------------------------------------------------- the checks
 
-def test_tokens_of_reads_plain_text_as_the_regular_expressions_do():
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_tokens_of_reads_plain_text_as_the_regular_expressions_do(language):
     rng = random.Random(RNG_SEED)
-    alphabet = "abs' zZ0\u2019\u00e9\u0130  \t-"
+    alphabet = "abs' zZ0\u2019\u00e9\u00c9\u00f1\u00df\u00f7\u00ff\u0130  \t-"
     spellings = {"a": "x's", "cant": "can't"}
     for _ in range(8000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
-        assert rf.tokens_of(text) == old_tokens_of(text), text
-        assert rf.tokens_of(text, spellings) == old_tokens_of(text, spellings), text
+        assert rf.tokens_of(text, None, language) == old_tokens_of(text, None, language), text
+        assert rf.tokens_of(text, spellings, language) == old_tokens_of(text, spellings, language)
     for said in heldout_sentences():
-        for text in (said, normalise(said)):
-            assert rf.tokens_of(text) == old_tokens_of(text)
+        for text in (said, normalise(said, language)):
+            assert rf.tokens_of(text, None, language) == old_tokens_of(text, None, language)
 
 
-def test_phrase_lists_find_what_they_found(en, pool):
-    grammar = en.red_flags
+def test_phrase_lists_find_what_they_found(loaded, pool, sentences_of):
+    grammar = loaded.red_flags
     tries = [grammar.fillers, grammar.harmless, grammar.breaks, grammar.negator_phrases,
              grammar.hedges_after, grammar.reassurance, grammar.hypotheticals,
              grammar.hypothetical_after, grammar.needled_site, grammar.calm_context,
              grammar._alone, *grammar.lists.values()]
     rng = random.Random(RNG_SEED)
-    texts = [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 600))
+    texts = list(sentences_of) + list(sentences(pool, rng, 600))
     for text in texts:
-        tokens = tuple(rf.tokens_of(text, grammar.spellings))
+        tokens = tuple(rf.tokens_of(text, grammar.spellings, grammar.language))
         for trie in tries:
             for i in range(-2, len(tokens) + 2):
                 assert trie.at(tokens, i) == old_at(trie, tokens, i)
@@ -136,15 +159,18 @@ def test_phrase_lists_find_what_they_found(en, pool):
 
 
 @pytest.mark.parametrize("strict", [True, False])
-def test_a_builtin_pattern_is_skipped_only_where_it_cannot_match(resolver, pool, strict):
+def test_a_builtin_pattern_is_skipped_only_where_it_cannot_match(res, pool, strict,
+                                                                 sentences_of):
     rng = random.Random(RNG_SEED)
     table = PATTERNS if strict else FUZZY_PATTERNS
     for slot_type in table:
-        pattern = resolver._builtin_values[strict][slot_type]
-        needs = resolver._builtin_needs[strict][slot_type]
+        pattern = res._builtin_values[strict][slot_type]
+        needs = res._builtin_needs[strict][slot_type]
         assert needs is not None, slot_type  # each of today's patterns says what it needs
         matched = skipped = 0
-        texts = [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 1500, 6))
+        texts = list(sentences_of) + list(sentences(pool, rng, 1500, 6))
+        texts += [f"{rng.choice(pool)} {value} {rng.choice(pool)}" for value in BUILTIN_EXAMPLES
+                  for _ in range(3)]
         for text in texts:
             found = pattern.search(text) is not None
             if not needs(text):
@@ -167,6 +193,11 @@ def test_what_a_pattern_needs_is_read_conservatively():
         assert needs is None or needs(text), pattern
 
 
+# Values of the built-in types, as the patterns read them.
+BUILTIN_EXAMPLES = ["yesterday", "on monday", "three pm", "this morning", "noon", "two hours",
+                    "half an hour", "at 3", "ten thirty", "a couple of days"]
+
+
 def filled_samples(resolver, rng) -> list[str]:
     """Every sample with slots, its slots filled with values their types know, and some of
     them with a word more at either end."""
@@ -183,57 +214,57 @@ def filled_samples(resolver, rng) -> list[str]:
     return out
 
 
-def test_samples_with_slots_are_skipped_only_when_none_can_match(resolver, pool):
+def test_samples_with_slots_are_skipped_only_when_none_can_match(res, pool, sentences_of):
     rng = random.Random(RNG_SEED)
-    texts = filled_samples(resolver, rng) + [normalise(s) for s in heldout_sentences()] \
+    texts = filled_samples(res, rng) + list(sentences_of) \
         + list(sentences(pool, rng, 3000, 8))
     typed = 0
     for text in texts:
-        matches = resolver._typed_values(text, whole_sample=True)[0] in resolver.typed
+        matches = res._typed_values(text, whole_sample=True)[0] in res.typed
         typed += matches
-        assert resolver._may_be_typed(text) or not matches, text
-    assert typed > len(resolver.typed) // 2  # the filled samples do match
+        assert res._may_be_typed(text) or not matches, text
+    assert typed > len(res.typed) // 2  # the filled samples do match
 
 
-def test_evidence_is_summed_as_it_was(resolver, pool):
+def test_evidence_is_summed_as_it_was(res, pool, sentences_of):
     rng = random.Random(RNG_SEED)
-    for text in [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 800)):
+    for text in list(sentences_of) + list(sentences(pool, rng, 800)):
         words = text.split()
-        typed = resolver._typed_values(text)[0].split()
-        ours, _ = resolver._evidence(words, typed)
-        theirs = old_evidence(resolver, words, typed)
+        typed = res._typed_values(text)[0].split()
+        ours, _ = res._evidence(words, typed)
+        theirs = old_evidence(res, words, typed)
         assert list(ours.items()) == list(theirs.items()), text  # sums to the last bit, in order
 
 
-def old_unknown_value(resolver, text):
+def old_unknown_value(res, text):
     from skill.understanding.resolver import Match
 
     words = text.split()
-    if len(words) > resolver.index["longest_wildcard"] + 3:
+    if len(words) > res.index["longest_wildcard"] + 3:
         return None
-    starts = old_starts(resolver, words)
+    starts = old_starts(res, words)
     for length in (1, 2, 3):
         for i in starts:
             j = i + length
             if j > len(words):
                 continue
-            found = resolver.index["wildcards"].get(f"{' '.join(words[:i])}|{' '.join(words[j:])}")
+            found = res.index["wildcards"].get(f"{' '.join(words[:i])}|{' '.join(words[j:])}")
             if not found:
                 continue
             intent, slot_name, slot_type = found
             said = " ".join(words[i:j])
-            _, known = resolver._typed_values(said)
+            _, known = res._typed_values(said)
             if not known:
-                return Match(intent, "exact", {slot_name: resolver._fill(slot_type, said)})
+                return Match(intent, "exact", {slot_name: res._fill(slot_type, said)})
             if slot_type in known:
-                return Match(intent, "exact", {slot_name: resolver._fill(slot_type, known[slot_type])})
+                return Match(intent, "exact", {slot_name: res._fill(slot_type, known[slot_type])})
     return None
 
 
-def test_unknown_values_are_found_where_they_were(resolver, pool):
+def test_unknown_values_are_found_where_they_were(res, pool, sentences_of):
     rng = random.Random(RNG_SEED)
-    keys = sorted(resolver.index["wildcards"])
-    texts = [normalise(s) for s in heldout_sentences()] + list(sentences(pool, rng, 2000))
+    keys = sorted(res.index["wildcards"])
+    texts = list(sentences_of) + list(sentences(pool, rng, 2000))
     for key in keys:  # each such sample, with a word or three in its slot
         before, after = key.split("|")
         for _ in range(3):
@@ -241,8 +272,8 @@ def test_unknown_values_are_found_where_they_were(resolver, pool):
             texts.append(" ".join(p for p in (before, value, after) if p))
     found = 0
     for text in texts:
-        ours = resolver._unknown_value(text)
-        assert ours == old_unknown_value(resolver, text), text
+        ours = res._unknown_value(text)
+        assert ours == old_unknown_value(res, text), text
         found += ours is not None
     assert found > len(keys)
 
