@@ -402,12 +402,13 @@ class UtteranceResolver:
 
     def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, float], bool]:
         """Evidence per intent, and whether a word no sample or value knows was said."""
-        # Summed feature by feature in the set's order, as always, into a list by intent number:
-        # the same sums, and the same order of intents (first reached, first).
+        # Summed feature by feature in sorted order, into a list by intent number: a set's own
+        # order follows the process's hash seed, and with it float sums and ties (first
+        # reached, first) would make one sentence answered differently in two containers.
         weights, intents = self._weights
         sums: list = [None] * len(intents)
         reached = []
-        for feature in _features(typed, self.language) | _features(words, self.language):
+        for feature in sorted(_features(typed, self.language) | _features(words, self.language)):
             for i, weight in weights.get(feature, ()):
                 total = sums[i]
                 if total is None:
