@@ -110,8 +110,10 @@ def old_without(trie, tokens):
 
 
 def old_evidence(resolver, words, typed):
+    """The plain sum, over the features in sorted order (the order the resolver promises, so
+    no answer depends on the hash seed)."""
     evidence = {}
-    for feature in _features(typed, resolver.language) | _features(words, resolver.language):
+    for feature in sorted(_features(typed, resolver.language) | _features(words, resolver.language)):
         for intent, weight in resolver.features.get(feature, {}).items():
             evidence[intent] = evidence.get(intent, 0.0) + weight
     return evidence
