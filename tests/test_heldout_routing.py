@@ -1,8 +1,8 @@
 """Held-out phrasings, scored through the real skill as a user hears the first answer.
 
-tests/data/heldout/: phrasings by four writers who never saw the samples, the red-flag data or
+tests/data/heldout/: phrasings by writers who never saw the samples, the red-flag data or
 these tests (tests/heldout.py scores them). The recognition issue's figures are asserted on
-the fourth writer's test half, never tuned on; the rest is development data.
+the latest writer's test half per locale, never tuned on; the rest is development data.
 tests/data/heldout_en-US.yaml is the older set, written in the samples' voice and tuned on: a
 regression check, not a result.
 """
@@ -78,10 +78,10 @@ def test_out_of_scope_questions_reach_no_topic_and_no_emergency(conversation):
 
 
 # ------------------------------------------------------------ the independent sets
-# Four writers who never saw the samples, the red-flag data or these tests. The reported
-# figures come from the fourth writer's test half (d.test), scored here and never tuned on;
-# failures there report counts only. The other halves are development data (a, b and c's
-# former test halves became that once their misses were read): held to regression bounds.
+# Ten writers who never saw the samples, the red-flag data or these tests. The reported
+# figures come from the tenth writer's test half (j.test), scored here and never tuned on;
+# failures there report counts only. The other halves are development data (each earlier
+# test half became that once its misses were read): held to regression bounds.
 TEST_HALVES = ("j.test",)
 DEVELOPMENT_HALVES = ("a.dev", "a.dev2", "b.dev", "b.dev2", "c.dev", "c.dev2", "d.dev", "d.dev2",
                       "e.dev", "e.dev2", "f.dev", "f.dev2", "g.dev", "g.dev2", "h.dev", "h.dev2", "i.dev", "i.dev2", "j.dev")
@@ -130,12 +130,12 @@ def test_the_held_out_writing_meets_the_issues_size():
     assert sum(i["expect"] == "emergency" for i in items) >= 60
 
 
-# The recognition issue's targets, and where the reported test half (h.test, the eighth
-# writer's) stands: emergency recall 88 of 89 (target 100%, not met), the exact-match lower
-# bound 87 of 89 (target 95%, met). The floors below are the measured figures, so a change
-# that loses ground fails here; reaching 100% is the open part of that issue.
+# The recognition issue's targets, and where the reported test half (j.test, the tenth
+# writer's, scored once after tuning) stands: emergency recall 36 of 36, denials 15 of 15,
+# routed 105 of 115, the exact-match lower bound 35 of 36, no false alarm in 92. The floors are
+# those figures, so a change that loses ground fails here.
 TARGETS = {"emergency_recall": 1.00, "denials": 0.90, "routed": 0.90, "exact_emergency": 0.95}
-FLOORS = {"emergency_recall": 88 / 89, "exact_emergency": 87 / 89, "false_alarms": 5 / 113}
+FLOORS = {"emergency_recall": 36 / 36, "exact_emergency": 35 / 36, "false_alarms": 1 / 92}
 
 
 def test_emergencies_are_recognised_with_the_instruction_first(test_half):
@@ -197,9 +197,9 @@ def test_noise_never_raises_an_alarm(test_half):
 # and the test half that reports.
 LOCALE_DEVELOPMENT = {"en-GB": ("a.dev", "a.dev2", "b.dev"), "en-CA": ("a.dev",),
                       "en-AU": ("a.dev", "a.dev2", "b.dev"), "en-IN": ("a.dev",),
-                      "es-US": ("a.dev", "a.dev2", "b.dev")}
+                      "es-US": ("a.dev", "a.dev2", "b.dev", "b.dev2", "c.dev")}
 LOCALE_TESTS = {"en-GB": "b.test", "en-CA": "a.test", "en-AU": "b.test", "en-IN": "a.test",
-                "es-US": "b.test"}
+                "es-US": "c.test"}
 
 
 def locale_report(locale, half, handler, content, how="free"):
