@@ -302,3 +302,20 @@ def test_the_safety_line_keeps_an_answer_within_one_breath(conversation, locale,
         # the safety line, unless the answer already says when to call the number
         assert SAFETY_LINES[locale] in text or text.count(number) == 1, (question, text)
         assert spoken_seconds(text) <= 20, (question, round(spoken_seconds(text), 1), text)
+
+
+@pytest.mark.parametrize("locale, sentence", [
+    ("en-US", "my breathing is fine, my chest feels tight though"),
+    ("en-US", "breathing is okay my chest is tight"),
+    ("en-GB", "me breathing's fine but me chest is tight"),
+    ("es-US", "la respiración está bien pero tengo el pecho apretado"),
+])
+def test_a_subject_said_to_be_fine_does_not_deny_the_next_ones_trouble(content, locale, sentence):
+    """A reassurance about breathing settles breathing, not the chest named after it."""
+    reading = content[locale].red_flags.read(sentence)
+    assert reading.raised is not None and reading.raised.topic == "emergency", sentence
+
+
+def test_a_subject_said_to_be_fine_still_denies_its_own_pair(content):
+    reading = content["en-US"].red_flags.read("my chest is fine, my back's sore")
+    assert reading.raised is None and [f.id for f in reading.denied] == ["chest_pain"]

@@ -174,6 +174,9 @@ class PhraseTrie:
         return out
 
 
+SETTLED = "settled"  # a pair's first word reassured before its second ("my chest is fine, ...")
+
+
 class RedFlagGrammar:
     # The inability a trouble word carries ("can't breathe") is the problem, not a denial.
     OWN_NEGATIVES = frozenset({"can't", "cannot", "couldn't", "unable", "not", "isn't", "won't",
@@ -468,6 +471,9 @@ class RedFlagGrammar:
         denied_tokens: set[int] = set()
         # Left to right, so "no fever or chills" denies chills across the denied fever.
         for flag, s, e, negative in sorted(found, key=lambda f: (f[1], f[2])):
+            settled_at = None
+            if isinstance(negative, tuple):
+                negative, settled_at = "inner", negative[1]
             lo, hi = next(c for c in clauses if c[0] <= s < c[1])
             if self._hypothetical(tokens, lo, s, e, hi) and (
                     negative == "own" or self._negated_from(tokens, lo, s, denied_tokens) is None):
@@ -483,8 +489,10 @@ class RedFlagGrammar:
                 mentions.append(Mention(flag, s, e, True, e))
                 continue
             cut = self._negated_from(tokens, lo, s, denied_tokens)
+            denied_to = e
             if cut is None and negative == "inner":
                 cut = s
+                denied_to = settled_at or e
             if cut is not None and any(b <= e + 1 for b, _ in self.hedges_after.find(tokens, e, hi)):
                 cut = None  # "not chest pain exactly": a doubt, so escalate
             if cut is None:
@@ -492,7 +500,7 @@ class RedFlagGrammar:
                 if settled is not None:  # "the tightness in my chest is gone now"
                     cut, e = s, settled
             if cut is not None:
-                denied_tokens.update(range(cut, e))
+                denied_tokens.update(range(cut, min(e, denied_to)))
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
         mentions += self._denied_wellness(tokens, clauses, within, denied_tokens, asked_about, hits)
         mentions += self._subject_alone(tokens, clauses, within, denied_tokens, asked_about,
@@ -515,20 +523,23 @@ class RedFlagGrammar:
                 between = range(min(a[1], b[1]), max(a[0], b[0]))
                 if any(t in self.own_negatives for t in tokens[b[0]:b[1]] + tokens[a[0]:a[1]]):
                     yield s, e, "own"
-                elif any(self._is_negator(tokens[i]) for i in between) \
-                        or self._settled_between(tokens, between):
-                    yield s, e, "inner"  # "my chest doesn't hurt", "my chest is fine, my back's sore"
+                elif any(self._is_negator(tokens[i]) for i in between):
+                    yield s, e, "inner"  # "my chest doesn't hurt"
+                elif (settled := self._settled_between(tokens, between)) is not None:
+                    # "my chest is fine, my back's sore": denied up to the reassurance only,
+                    # so "my breathing is fine, my chest feels tight" still names the chest
+                    yield s, e, (SETTLED, settled)
                 else:
                     yield s, e, None
 
     COPULAS = frozenset({"is", "are", "was", "feels", "feel", "seems", "seem", "looks", "sounds"})
     OR_WORDS = frozenset({"or", "nor"})
 
-    def _settled_between(self, tokens, between: range) -> bool:
-        """A reassurance said of the first word ("my chest is fine, my back hurts"); not an
-        adjective of the second ("breathing with great difficulty")."""
-        return any(b - 1 >= 0 and tokens[b - 1] in self.copulas
-                   for b, _ in self.reassurance.find(tokens, between.start, between.stop))
+    def _settled_between(self, tokens, between: range) -> int | None:
+        """The end of a reassurance said of the first word ("my chest is fine, my back
+        hurts"), or None; not an adjective of the second ("breathing with great difficulty")."""
+        return next((e for b, e in self.reassurance.find(tokens, between.start, between.stop)
+                     if b - 1 >= 0 and tokens[b - 1] in self.copulas), None)
 
     def _is_negator(self, token: str) -> bool:
         return token in self.negators or token in self.determiners
