@@ -23,7 +23,7 @@ from ..routing import Route
 from ..state import ASKED_WHEN, ELICIT, OFFERS_DUE, REMINDER_SET
 from . import memory, reminders
 from .clock import device_zone, request_now
-from ..understanding.red_flags import language_of
+from ..language import language_of
 from .session_time import (InTheFuture, NotUnderstood, NotYet, elapsed, elapsed_words, phase,
                            session_moment)
 

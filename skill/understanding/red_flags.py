@@ -17,22 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..language import ENGLISH, language_of  # noqa: F401 - re-exported
+
+
 _GROUP = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\{(\w+)\}|(\S+)")
 _WORD = re.compile(r"[a-z0-9']+")
 # Any other language: Latin-1's lower-case letters are word characters too (á é í ó ú ñ ü).
 _WORD_LATIN = re.compile(r"[a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+")
 # "breathing's" -> "breathing is"; possessives read the same way, which is harmless here.
 _APOSTROPHE_S = re.compile(r"(?<=[a-z])'s\b")
-ENGLISH = "en"
 # Text that is already what tokens_of() makes of it: lower-case words, one space apart.
 _PLAIN = re.compile(r"[a-z0-9']+(?: [a-z0-9']+)*")
 _PLAIN_LATIN = re.compile(r"[a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+(?: [a-z0-9'\u00df-\u00f6\u00f8-\u00ff]+)*")
 Phrase = tuple[str, ...]
-
-
-def language_of(locale: str | None) -> str:
-    """"es-US" -> "es": how a locale's words are cut into tokens and stemmed."""
-    return (locale or ENGLISH).split("-")[0].lower()
 
 
 class GrammarError(ValueError):

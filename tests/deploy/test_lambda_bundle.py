@@ -253,7 +253,9 @@ try:
 except Exception as exc:
     print(f"{type(exc).__name__}: {exc}")
 else:
-    unwanted = ("skill.stores.sqlite", "sqlite3", "yaml", "_yaml", "boto3")
+    # the red-flag grammar and the resolver wait for the first sentence that needs them
+    unwanted = ("skill.stores.sqlite", "sqlite3", "yaml", "_yaml", "boto3",
+                "skill.understanding.red_flags", "skill.understanding.resolver", "snowballstemmer")
     print("started with", sorted(m for m in sys.modules if m.startswith(unwanted)))
 """
 
