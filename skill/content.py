@@ -30,11 +30,12 @@ import re
 import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # the grammar is built on first use: a launch never needs it
     from .understanding.red_flags import RedFlagGrammar
 
+from .language import language_of
 from .time_aware.session_time import PHASES
 
 
@@ -529,7 +530,7 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
     flag_data, flags_path = found.read("red_flags")
     loaded = LocaleContent(locale, values["emergency_number"], phrases, topics, by_intent, by_symptom,
                            red_flag_data=flag_data, red_flag_path=flags_path,
-                           openings=_openings(raw), language=_language(found, locale),
+                           openings=_openings(raw), language=language_of(locale),
                            emergency_numbers=number.strings("also") + (
                                values["emergency_number_written"],),
                            emergency_number_written=values["emergency_number_written"])
@@ -543,31 +544,32 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
     return loaded
 
 
-def _spelling(raw: _Fields) -> dict[str, str]:
+def _spelling(raw: _Fields) -> Callable[[str], str] | None:
     """`card_spelling`: how this locale spells a word the shared cards spell otherwise
-    (programme, stabilize). Cards are read; speech sounds the same either way."""
+    (programme, stabilize), as one respelling made once per locale. Cards are read; speech
+    sounds the same either way."""
     spelling = raw.sub("card_spelling")
-    return {str(k): spelling.text(str(k)) for k in spelling.data} if spelling else {}
+    if not spelling or not spelling.data:
+        return None
+    words = {str(k): spelling.text(str(k)) for k in spelling.data}
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
+    return lambda text: pattern.sub(lambda m: words[m.group(1)], text)
 
 
-def _respelled(data: Any, spelling: Mapping[str, str]) -> Any:
+def _respelled(data: Any, respell: Callable[[str], str] | None) -> Any:
     """Raw content with every card's title and text spelt the locale's way."""
-    if not spelling or not isinstance(data, (dict, list)):
+    if respell is None or not isinstance(data, (dict, list)):
         return data
     if isinstance(data, list):
-        return [_respelled(item, spelling) for item in data]
+        return [_respelled(item, respell) for item in data]
     out = {}
     for key, value in data.items():
         if key == "card" and isinstance(value, dict):
-            value = {k: spelling_of(v, spelling) if k in ("title", "text") and isinstance(v, str)
-                     else v for k, v in value.items()}
-        out[key] = _respelled(value, spelling)
+            value = {k: respell(v) if k in ("title", "text") and isinstance(v, str) else v
+                     for k, v in value.items()}
+        out[key] = _respelled(value, respell)
     return out
 
-
-def spelling_of(text: str, spelling: Mapping[str, str]) -> str:
-    words = re.compile(r"\b(" + "|".join(map(re.escape, spelling)) + r")\b")
-    return words.sub(lambda m: spelling[m.group(1)], text)
 
 def _openings(raw: _Fields) -> dict[str, str]:
     openings = raw.sub("free_speech_openings")
@@ -579,11 +581,6 @@ def _openings(raw: _Fields) -> dict[str, str]:
             raise ContentError(raw.path, f"free_speech_openings.{intent}", "must be text")
         out[str(intent)] = " ".join(words.split())
     return out
-
-
-def _language(found: Layers, locale: str) -> str:
-    """The base folder's name (en), else the locale's language (es-US -> es)."""
-    return found.folders[0].name if len(found.folders) > 1 else locale.split("-")[0]
 
 
 class LocalesOnDemand(Mapping[str, LocaleContent]):

@@ -6,6 +6,7 @@ from typing import Mapping
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from ..content import DEFAULT_LOCALE, LocaleContent
+from ..language import language_of
 
 
 def request_locale(handler_input) -> str | None:
@@ -25,9 +26,9 @@ class ContentHandler(AbstractRequestHandler):
     def same_language_content(self, handler_input) -> LocaleContent:
         """Content in the request's language, if any locale speaks it (es-MX hears Spanish),
         else the default: for saying what the skill cannot do in a locale it does not serve."""
-        language = (request_locale(handler_input) or "").split("-")[0].lower()
-        if DEFAULT_LOCALE.split("-")[0] != language:
+        language = language_of(request_locale(handler_input))
+        if language_of(DEFAULT_LOCALE) != language:
             for name in self.content:
-                if name.split("-")[0] == language:
+                if language_of(name) == language:
                     return self.content[name]
         return self.default_content()
