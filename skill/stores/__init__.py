@@ -23,15 +23,11 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Callable, Mapping
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 log = logging.getLogger(__name__)
-
-APP_DIR_NAME = "needling-aftercare"
-
 
 def __getattr__(name: str):
     # `from skill.stores import ExpiringDynamoDbAdapter` works, and is the moment boto3 gets
@@ -100,28 +96,6 @@ class LazyPersistenceAdapter(AbstractPersistenceAdapter):
 STORES = ("sqlite", "dynamodb", "none")
 
 
-def default_sqlite_path(environ: Mapping[str, str] = os.environ) -> Path:
-    """$XDG_DATA_HOME/needling-aftercare/store.sqlite3, else under ~/.local/share."""
-    # The XDG spec says a relative XDG_DATA_HOME is invalid and to be ignored.
-    xdg = environ.get("XDG_DATA_HOME", "")
-    base = Path(xdg) if os.path.isabs(xdg) else _home(environ) / ".local" / "share"
-    return base / APP_DIR_NAME / "store.sqlite3"
-
-
-def _home(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("HOME") or os.path.expanduser("~"))
-
-
-def _sqlite_path(environ: Mapping[str, str]) -> Path:
-    path = environ.get("AFTERCARE_SQLITE_PATH", "").strip()
-    if not path:
-        return default_sqlite_path(environ)
-    if path == "~" or path.startswith("~/"):
-        path = str(_home(environ)) + path[1:]
-    # Absolute now: a worker that changes directory later must not move the store.
-    return Path(path).absolute()
-
-
 def persistence_from_environment(environ: Mapping[str, str] = os.environ, *,
                                  clock: Callable[[], float] = time.time):
     """The persistence adapter the configuration asks for, or None for no memory at all.
@@ -132,7 +106,7 @@ def persistence_from_environment(environ: Mapping[str, str] = os.environ, *,
 
     AFTERCARE_MEMORY       off (default: no store at all) | on (skill/privacy.py)
     AFTERCARE_STORE        sqlite (default; refused on AWS Lambda) | dynamodb | none
-    AFTERCARE_SQLITE_PATH  the SQLite file (default: see default_sqlite_path)
+    AFTERCARE_SQLITE_PATH  the SQLite file (default: see skill/stores/sqlite.py default_sqlite_path)
     AFTERCARE_DYNAMODB_TABLE, AFTERCARE_DYNAMODB_ENDPOINT, AWS_REGION / AWS_DEFAULT_REGION
     """
     from ..privacy import Privacy
@@ -156,9 +130,9 @@ def persistence_from_environment(environ: Mapping[str, str] = os.environ, *,
             said = f"AFTERCARE_STORE={chosen} is" if chosen else "the default store, SQLite, is"
             raise ValueError(f"{said} not available on AWS Lambda: set AFTERCARE_STORE=dynamodb "
                              "(with AFTERCARE_DYNAMODB_TABLE) or AFTERCARE_STORE=none")
-        from .sqlite import SqlitePersistenceAdapter
+        from .sqlite import SqlitePersistenceAdapter, sqlite_path
 
-        return SqlitePersistenceAdapter(_sqlite_path(environ), clock=clock)
+        return SqlitePersistenceAdapter(sqlite_path(environ), clock=clock)
     table = environ.get("AFTERCARE_DYNAMODB_TABLE", "").strip()
     if not table:
         raise ValueError("AFTERCARE_STORE=dynamodb needs AFTERCARE_DYNAMODB_TABLE, "

@@ -23,6 +23,32 @@ from .records import (BUSY_TIMEOUT_SECONDS, DEFAULT_TABLE, DEFAULT_TTL_ATTRIBUTE
 
 log = logging.getLogger(__name__)
 
+# Where the file lives is decided here, beside the store, so that choosing a store on Lambda
+# (skill/stores/__init__.py) needs no pathlib at cold start.
+APP_DIR_NAME = "needling-aftercare"
+
+
+def default_sqlite_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """$XDG_DATA_HOME/needling-aftercare/store.sqlite3, else under ~/.local/share."""
+    # The XDG spec says a relative XDG_DATA_HOME is invalid and to be ignored.
+    xdg = environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else _home(environ) / ".local" / "share"
+    return base / APP_DIR_NAME / "store.sqlite3"
+
+
+def _home(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("HOME") or os.path.expanduser("~"))
+
+
+def sqlite_path(environ: Mapping[str, str]) -> Path:
+    path = environ.get("AFTERCARE_SQLITE_PATH", "").strip()
+    if not path:
+        return default_sqlite_path(environ)
+    if path == "~" or path.startswith("~/"):
+        path = str(_home(environ)) + path[1:]
+    # Absolute now: a worker that changes directory later must not move the store.
+    return Path(path).absolute()
+
 
 # SQLite connections must not cross fork(): a gunicorn worker forked from a master that
 # already used the store gets its own. The inherited one is kept referenced, never closed,

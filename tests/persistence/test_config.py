@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.stores import default_sqlite_path, persistence_from_environment
+from skill.stores import persistence_from_environment
+from skill.stores.sqlite import default_sqlite_path
 from skill.stores.sqlite import SqlitePersistenceAdapter
 from tests.persistence.support import envelope
 
