@@ -15,8 +15,7 @@ Standard library only: read on the Lambda path and by the deploy tests.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 MEMORY_ENV = "AFTERCARE_MEMORY"
 REMINDERS_ENV = "AFTERCARE_REMINDERS"
@@ -34,8 +33,7 @@ def _switch(environ: Mapping[str, str], name: str) -> bool:
     raise ValueError(f"{name}={environ[name]!r} is neither on nor off")
 
 
-@dataclass(frozen=True)
-class Privacy:
+class Privacy(NamedTuple):  # not a dataclass: a millisecond less of cold start
     memory: bool = False
     reminders: bool = False
 

@@ -5,7 +5,7 @@ same way; the handler order (safety first) decides who speaks.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_model import IntentRequest, Slot
 
@@ -15,8 +15,7 @@ SYMPTOM_SLOT = "symptom"
 BODY_AREA_SLOT = "bodyArea"
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):  # not a dataclass: a millisecond less of cold start
     topic: Topic
     variant: str = "default"
 
