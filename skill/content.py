@@ -20,6 +20,9 @@ An installed package carries the same tree as skill/data/content (pyproject.toml
 
 The Lambda bundle carries the same files as JSON (skill/build/lambda_bundle.py converts them),
 because parsing JSON needs no YAML library at cold start; either form loads here.
+
+Paths here are plain strings joined with os.path (any os.PathLike is taken): importing pathlib
+would cost the Lambda cold start 3 ms, a tenth of everything the skill adds to the SDK's.
 """
 from __future__ import annotations
 
@@ -28,9 +31,7 @@ import json
 import os
 import re
 import string
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
 
 if TYPE_CHECKING:  # the grammar is built on first use: a launch never needs it
     from .understanding.red_flags import RedFlagGrammar
@@ -43,22 +44,34 @@ URGENCIES = ("routine", "urgent", "emergency")
 ELAPSED = "{elapsed}"  # filled when spoken, not when loaded
 WHEN = "{when}"  # the reminder's day and time, filled when spoken
 DEFAULT_LOCALE = "en-US"
-LOCALE_NAME = re.compile(r"^[a-z]{2}-[A-Z]{2}$")  # en-GB is a locale; en, a base, is not
 EXTEND = "+"  # "fillers+:" in an overlay adds to the base's list
 UNRECOGNISED = "unrecognised"  # variant spoken when a slot holds a value we have no guidance for
+
+
+StrPath = str | os.PathLike
+
+
+def is_locale_name(name: str) -> bool:
+    """en-GB is a locale; en, a base, is not (a string test: no pattern to compile at cold start)."""
+    return (len(name) == 5 and name[2] == "-" and name[:2].isascii() and name[:2].isalpha()
+            and name[:2].islower() and name[3:].isascii() and name[3:].isalpha()
+            and name[3:].isupper())
 
 
 class ContentError(ValueError):
     """A content file is missing, unreadable or breaks the schema."""
 
-    def __init__(self, path: Path, key: str, problem: str):
+    def __init__(self, path: StrPath, key: str, problem: str):
         super().__init__(f"{path}: key '{key}': {problem}")
         self.path = path
         self.key = key
 
 
-@dataclass(frozen=True)
-class Answer:
+# Answer and Topic are named tuples, LocaleContent a plain class: each dataclass costs the
+# Lambda cold start about a millisecond to create, a named tuple a fifth of that, and these
+# still compare by value and cannot be changed by a handler that shares them.
+
+class Answer(NamedTuple):
     """One spoken answer with its card, and what "yes" or "more" leads to."""
 
     speech: str
@@ -77,11 +90,11 @@ class Answer:
         return self.phases[phase].saying(elapsed)
 
     def saying(self, elapsed: str) -> "Answer":
-        return replace(self, speech=self.speech.replace(ELAPSED, elapsed))
+        return self._replace(speech=self.speech.replace(ELAPSED, elapsed))
 
     def filling(self, name: str, words: str) -> "Answer":
         """A placeholder known only when spoken ({when}: "Saturday at three p.m.") said."""
-        return replace(self, speech=self.speech.replace("{" + name + "}", words))
+        return self._replace(speech=self.speech.replace("{" + name + "}", words))
 
     @property
     def asks(self) -> bool:
@@ -92,13 +105,12 @@ class Answer:
         return self.more is not None or self.more_topic is not None
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
     id: str
     intent: str
     urgency: str
     answers: Mapping[str, Answer]  # "default" plus one per slot value id
-    path: Path
+    path: str
     slot: str | None = None
     symptoms: tuple[str, ...] = ()
     escalate_body_areas: tuple[str, ...] = ()
@@ -108,23 +120,33 @@ class Topic:
         return self.answers.get(variant or "default", self.answers["default"])
 
 
-@dataclass(frozen=True)
 class LocaleContent:
-    locale: str
-    emergency_number: str
-    phrases: Mapping[str, Answer]
-    topics: Mapping[str, Topic]
-    by_intent: Mapping[str, Topic] = field(default_factory=dict)
-    by_symptom: Mapping[str, Topic] = field(default_factory=dict)
-    red_flag_data: Mapping[str, Any] = field(default_factory=dict)
-    red_flag_path: Path | None = None
-    # Free-speech intent -> the opening words its carrier phrases stand for (what Alexa
-    # leaves out of the AMAZON.SearchQuery value: "i can't | get a full breath in").
-    openings: Mapping[str, str] = field(default_factory=dict)
-    language: str = "en"
-    # Every emergency number this locale's callers may be told (a test checks no other).
-    emergency_numbers: tuple[str, ...] = ()
-    emergency_number_written: str = ""
+    """Everything one locale speaks, and the red-flag grammar built from its data on first use."""
+
+    def __init__(self, locale: str, emergency_number: str, phrases: Mapping[str, Answer],
+                 topics: Mapping[str, Topic], by_intent: Mapping[str, Topic] | None = None,
+                 by_symptom: Mapping[str, Topic] | None = None,
+                 red_flag_data: Mapping[str, Any] | None = None, red_flag_path: str | None = None,
+                 openings: Mapping[str, str] | None = None, language: str = "en",
+                 emergency_numbers: tuple[str, ...] = (), emergency_number_written: str = ""):
+        self.locale = locale
+        self.emergency_number = emergency_number
+        self.phrases = phrases
+        self.topics = topics
+        self.by_intent = by_intent or {}
+        self.by_symptom = by_symptom or {}
+        self.red_flag_data = red_flag_data or {}
+        self.red_flag_path = red_flag_path
+        # Free-speech intent -> the opening words its carrier phrases stand for (what Alexa
+        # leaves out of the AMAZON.SearchQuery value: "i can't | get a full breath in").
+        self.openings = openings or {}
+        self.language = language
+        # Every emergency number this locale's callers may be told (a test checks no other).
+        self.emergency_numbers = emergency_numbers
+        self.emergency_number_written = emergency_number_written
+
+    def __repr__(self) -> str:
+        return f"LocaleContent({self.locale!r}, {len(self.topics)} topics)"
 
     @functools.cached_property
     def red_flags(self) -> "RedFlagGrammar":
@@ -161,41 +183,42 @@ REQUIRED_PHRASES = (
 
 # ---------------------------------------------------------------- locating files
 
-def data_dir(name: str) -> Path:
+def data_dir(name: str) -> str:
     """content/ or interaction_model/ as the package ships them (skill/data/<name>, found with
     importlib.resources, so `pip install .` and `pip install --user .` carry them), else the
     folder beside the package: a checkout, where clinics edit it, or the Lambda bundle."""
-    here = Path(__file__).resolve().parent
-    beside = here.parent / name
-    if beside.is_dir() and not (here / "data").is_dir():
+    here = os.path.dirname(os.path.realpath(__file__))
+    beside = os.path.join(os.path.dirname(here), name)
+    if os.path.isdir(beside) and not os.path.isdir(os.path.join(here, "data")):
         # A checkout or the Lambda bundle: importlib.resources would cost Lambda's cold start
         # 12 ms of imports to find the same folder.
         return beside
     from importlib.resources import files
+    from pathlib import Path
 
     packaged = files(__package__) / "data" / name
     if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
+        return str(packaged)
     return beside
 
 
-def default_content_dir() -> Path:
-    configured = os.environ.get("AFTERCARE_CONTENT_DIR")
-    return Path(configured) if configured else data_dir("content")
+def default_content_dir() -> str:
+    return os.environ.get("AFTERCARE_CONTENT_DIR") or data_dir("content")
 
 
 DATA_SUFFIXES = (".yaml", ".json")
 
 
-def data_file(folder: Path, stem: str) -> Path:
+def data_file(folder: StrPath, stem: str) -> str:
     """folder/stem.yaml, or the .json the Lambda bundle carries instead."""
     for suffix in DATA_SUFFIXES:
-        if (folder / f"{stem}{suffix}").is_file():
-            return folder / f"{stem}{suffix}"
-    return folder / f"{stem}{DATA_SUFFIXES[0]}"
+        path = os.path.join(folder, stem + suffix)
+        if os.path.isfile(path):
+            return path
+    return os.path.join(folder, stem + DATA_SUFFIXES[0])
 
 
-def parse_yaml(text: str, path: Path) -> Any:
+def parse_yaml(text: str, path: StrPath) -> Any:
     import yaml  # only where content is YAML; the Lambda bundle's is JSON
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader is faster
@@ -207,12 +230,13 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise ContentError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
-def _read_data(path: Path) -> dict[str, Any]:
+def _read_data(path: StrPath) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     except FileNotFoundError:
         raise ContentError(path, "(file)", "file not found") from None
-    if path.suffix == ".json":
+    if os.fspath(path).endswith(".json"):
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -226,7 +250,7 @@ def _read_data(path: Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- base and overlay
 
-def overlay(base: Any, over: Any, path: Path, prefix: str = "") -> Any:
+def overlay(base: Any, over: Any, path: StrPath, prefix: str = "") -> Any:
     """`over` laid on `base`: mappings merge key by key, `name+` extends the base's list,
     anything else replaces."""
     if not isinstance(over, dict) or not isinstance(base, dict):
@@ -254,29 +278,35 @@ class Layers:
 
     __slots__ = ("folders",)
 
-    def __init__(self, folders: tuple[Path, ...]):
+    def __init__(self, folders: tuple[str, ...]):
         self.folders = folders
 
-    def read(self, *parts: str, required: bool = True) -> tuple[dict[str, Any], Path]:
+    def read(self, *parts: str, required: bool = True) -> tuple[dict[str, Any], str]:
         """The file at parts (no suffix) in every layer, laid over each other; the path
         named is the locale's own file where it has one (errors point where to edit)."""
         data: dict[str, Any] | None = None
         named = None
         for folder in self.folders:
-            path = data_file(folder.joinpath(*parts[:-1]), parts[-1])
-            if path.is_file():
+            path = data_file(os.path.join(folder, *parts[:-1]), parts[-1])
+            if os.path.isfile(path):
                 data = _read_data(path) if data is None else overlay(data, _read_data(path), path)
                 named = path
         if data is None:
-            missing = data_file(self.folders[-1].joinpath(*parts[:-1]), parts[-1])
+            missing = data_file(os.path.join(self.folders[-1], *parts[:-1]), parts[-1])
             if required:
                 raise ContentError(missing, "(file)", "file not found")
             return {}, missing
         return data, named
 
     def topic_ids(self) -> list[str]:
-        return sorted({p.stem for folder in self.folders for p in (folder / "topics").glob("*")
-                       if p.suffix in DATA_SUFFIXES})
+        found = set()
+        for folder in self.folders:
+            topics = os.path.join(folder, "topics")
+            for name in os.listdir(topics) if os.path.isdir(topics) else ():
+                stem, suffix = os.path.splitext(name)
+                if suffix in DATA_SUFFIXES:
+                    found.add(stem)
+        return sorted(found)
 
 
 PACKED = "packed"  # content/<locale>/packed.json: a locale's files already laid over its base
@@ -288,12 +318,12 @@ class Packed(Layers):
 
     __slots__ = ("path", "data")
 
-    def __init__(self, path: Path):
-        super().__init__((path.parent,))
+    def __init__(self, path: str):
+        super().__init__((os.path.dirname(path),))
         self.path = path
         self.data = _read_data(path)
 
-    def read(self, *parts: str, required: bool = True) -> tuple[dict[str, Any], Path]:
+    def read(self, *parts: str, required: bool = True) -> tuple[dict[str, Any], str]:
         found: Any = self.data
         for part in parts:
             found = found.get(part) if isinstance(found, dict) else None
@@ -305,29 +335,34 @@ class Packed(Layers):
         return sorted(self.data.get("topics") or {})
 
 
-def pack_locale(content_dir: Path, locale: str) -> dict[str, Any]:
-    """Everything one locale reads, its base already laid under it: what Packed reads."""
+def pack_locale(content_dir: StrPath, locale: str) -> dict[str, Any]:
+    """Everything one locale reads, its base already laid under it and its cards already spelt
+    its way (so the cold start does neither): what Packed reads."""
     found = layers(content_dir, locale)
-    packed = {"locale": found.read("locale")[0], "red_flags": found.read("red_flags")[0],
-              "topics": {t: found.read("topics", t)[0] for t in found.topic_ids()}}
-    packed["locale"].pop("base", None)
-    return packed
+    data, path = found.read("locale")
+    respell = _spelling(_Fields(data, path, "", {}))
+    data = {**data, "phrases": _respelled(data.get("phrases"), respell)}
+    for done in ("base", "card_spelling"):
+        data.pop(done, None)
+    return {"locale": data, "red_flags": found.read("red_flags")[0],
+            "topics": {t: _respelled(found.read("topics", t)[0], respell)
+                       for t in found.topic_ids()}}
 
 
-def layers(content_dir: Path, locale: str) -> Layers:
-    own = content_dir / locale
-    packed = own / f"{PACKED}.json"
-    if packed.is_file():
+def layers(content_dir: StrPath, locale: str) -> Layers:
+    own = os.path.join(content_dir, locale)
+    packed = os.path.join(own, f"{PACKED}.json")
+    if os.path.isfile(packed):
         return Packed(packed)
     data = _read_data(data_file(own, "locale"))
     base = data.get("base")
     if base is None:
         return Layers((own,))
     path = data_file(own, "locale")
-    if not isinstance(base, str) or LOCALE_NAME.match(base) or not data_file(
-            content_dir / base, "locale").is_file():
+    if not isinstance(base, str) or is_locale_name(base) or not os.path.isfile(data_file(
+            os.path.join(content_dir, base), "locale")):
         raise ContentError(path, "base", f"no shared content folder named {base!r}")
-    return Layers((content_dir / base, own))
+    return Layers((os.path.join(content_dir, base), own))
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -335,7 +370,7 @@ def layers(content_dir: Path, locale: str) -> Layers:
 class _Fields:
     """Typed access to one YAML mapping that names the file and key path in every error."""
 
-    def __init__(self, data: Any, path: Path, prefix: str, values: Mapping[str, str]):
+    def __init__(self, data: Any, path: str, prefix: str, values: Mapping[str, str]):
         if not isinstance(data, dict):
             raise ContentError(path, prefix or "(top level)", "expected a mapping")
         self.data, self.path, self.prefix, self.values = data, path, prefix, values
@@ -366,8 +401,10 @@ class _Fields:
         return None if raw is None else _Fields(raw, self.path, self.key(name), self.values)
 
 
-def _fill(text: str, values: Mapping[str, str], path: Path, key: str) -> str:
+def _fill(text: str, values: Mapping[str, str], path: str, key: str) -> str:
     """Substitute {emergency_number}, {practitioner}, ...; an unknown name is a content error."""
+    if "{" not in text and "}" not in text:
+        return text  # most text names nothing: no parse at cold start
     for _, name, _, _ in string.Formatter().parse(text):
         if name is not None and name not in values:
             known = ", ".join(sorted(values))
@@ -395,10 +432,10 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
         more_topic=f.text("more_topic", required=False),
     )
     if phase_of is not None and answer.asks and not (answer.reprompt or more_text or answer.more_topic):
-        answer = replace(answer, reprompt=phase_of.reprompt, more=phase_of.more,
+        answer = answer._replace(reprompt=phase_of.reprompt, more=phase_of.more,
                          more_topic=phase_of.more_topic)
     if more_text:
-        answer = replace(answer, more=Answer(
+        answer = answer._replace(more=Answer(
             speech=more_text, card_title=answer.card_title, card_text=answer.card_text,
             source=answer.source))
     # A question keeps the session open, so it must come with a reprompt, and a
@@ -421,7 +458,7 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
         extra = [str(p) for p in phases.data if p not in PHASES]
         if missing or extra:
             raise ContentError(f.path, phases.prefix, f"needs exactly {', '.join(PHASES)}")
-        answer = replace(answer, phases={
+        answer = answer._replace(phases={
             p: _answer(phases.sub(p), inherit=answer, offer_required=offer_required, phase_of=answer)
             for p in PHASES})
     elif ELAPSED in answer.speech and phase_of is None and not elapsed_ok:
@@ -431,9 +468,9 @@ def _answer(f: _Fields, inherit: Answer | None = None, offer_required: bool = Tr
 
 # ---------------------------------------------------------------- loading
 
-def _clinic(content_dir: Path) -> dict[str, str]:
+def _clinic(content_dir: StrPath) -> dict[str, str]:
     path = data_file(content_dir, "clinic")
-    data = _read_data(path) if path.exists() else {}
+    data = _read_data(path) if os.path.exists(path) else {}
     out = {}
     for key in ("name", "phone"):
         value = os.environ.get(f"AFTERCARE_CLINIC_{key.upper()}", data.get(key) or "")
@@ -443,7 +480,7 @@ def _clinic(content_dir: Path) -> dict[str, str]:
     return out
 
 
-def _load_topic(topic_id: str, data: dict[str, Any], path: Path, values: Mapping[str, str]) -> Topic:
+def _load_topic(topic_id: str, data: dict[str, Any], path: str, values: Mapping[str, str]) -> Topic:
     f = _Fields(data, path, "", values)
     urgency = f.text("urgency")
     if urgency not in URGENCIES:
@@ -477,7 +514,7 @@ def _words(raw: _Fields) -> dict[str, str]:
     return out
 
 
-def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> LocaleContent:
+def load_locale(content_dir: StrPath, locale: str, check_patterns: bool = True) -> LocaleContent:
     clinic = _clinic(content_dir)
     found = layers(content_dir, locale)
     data, locale_path = found.read("locale")
@@ -510,18 +547,18 @@ def load_locale(content_dir: Path, locale: str, check_patterns: bool = True) -> 
         topic_data, topic_path = found.read("topics", topic_id)
         topics[topic_id] = _load_topic(topic_id, _respelled(topic_data, spelling), topic_path, values)
     if not topics:
-        raise ContentError(content_dir / locale / "topics", "(folder)", "no topic files")
+        raise ContentError(os.path.join(content_dir, locale, "topics"), "(folder)", "no topic files")
     by_intent: dict[str, Topic] = {}
     by_symptom: dict[str, Topic] = {}
     for topic in topics.values():
         if topic.intent in by_intent:
             raise ContentError(topic.path, "intent", f"{topic.intent} is already used by "
-                               f"{by_intent[topic.intent].path.name}")
+                               f"{os.path.basename(by_intent[topic.intent].path)}")
         by_intent[topic.intent] = topic
         for symptom in topic.symptoms:
             if symptom in by_symptom:
                 raise ContentError(topic.path, "symptoms", f"{symptom} is already routed to "
-                                   f"{by_symptom[symptom].path.name}")
+                                   f"{os.path.basename(by_symptom[symptom].path)}")
             by_symptom[symptom] = topic
         for key in ("default", *topic.answers):
             target = topic.answers[key].more_topic
@@ -591,7 +628,7 @@ class LocalesOnDemand(Mapping[str, LocaleContent]):
     15 ms a locale. The default locale is loaded at once, so a broken bundle still fails its
     first invocation loudly."""
 
-    def __init__(self, root: Path, names: list[str], check_patterns: bool):
+    def __init__(self, root: StrPath, names: list[str], check_patterns: bool):
         self._root, self._names, self._check = root, tuple(names), check_patterns
         self._loaded: dict[str, LocaleContent] = {}
         self[DEFAULT_LOCALE]  # noqa: B018 - loaded now, on purpose
@@ -610,24 +647,26 @@ class LocalesOnDemand(Mapping[str, LocaleContent]):
         return len(self._names)
 
 
-def locale_names(root: Path) -> list[str]:
-    if not root.is_dir():
+def locale_names(root: StrPath) -> list[str]:
+    if not os.path.isdir(root):
         raise ContentError(root, "(folder)", "content folder not found; set AFTERCARE_CONTENT_DIR")
-    names = sorted(p.name for p in root.iterdir() if LOCALE_NAME.match(p.name) and (
-        data_file(p, "locale").is_file() or (p / f"{PACKED}.json").is_file()))
+    names = sorted(name for name in os.listdir(root) if is_locale_name(name) and (
+        os.path.isfile(data_file(os.path.join(root, name), "locale"))
+        or os.path.isfile(os.path.join(root, name, f"{PACKED}.json"))))
     if DEFAULT_LOCALE not in names:
-        raise ContentError(root / DEFAULT_LOCALE, "(folder)", "the default locale is missing")
+        raise ContentError(os.path.join(root, DEFAULT_LOCALE), "(folder)",
+                           "the default locale is missing")
     return names
 
 
-def load_content(content_dir: Path | None = None, check_patterns: bool = True
+def load_content(content_dir: StrPath | None = None, check_patterns: bool = True
                  ) -> dict[str, LocaleContent]:
     """Every locale folder under content_dir, validated.
 
     `check_patterns=False` leaves the red-flag grammar to be built on first use: the Lambda
     bundle's content was checked in full when it was built, and a launch or an intent Alexa
     matched never needs the grammar."""
-    root = Path(content_dir) if content_dir else default_content_dir()
+    root = content_dir or default_content_dir()
     return {name: load_locale(root, name, check_patterns) for name in locale_names(root)}
 
 

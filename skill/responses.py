@@ -10,7 +10,6 @@ Yes and More.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import IntentRequest, Response
@@ -124,11 +123,11 @@ def compose(main: Answer, before: Answer | None = None, then: Answer | None = No
     if then is not None and then.asks and main.asks:
         body = _QUESTION_AT_END.sub("", body).rstrip()
     last = then or main
-    return replace(main, speech=join(before.speech if before else None, body,
+    return main._replace(speech=join(before.speech if before else None, body,
                                      then.speech if then else None),
-                   reprompt=last.reprompt if last.asks else None,
-                   more=main.more if then is None else None,
-                   more_topic=main.more_topic if then is None else None, phases=None)
+                         reprompt=last.reprompt if last.asks else None,
+                         more=main.more if then is None else None,
+                         more_topic=main.more_topic if then is None else None, phases=None)
 
 
 def replay(handler_input, last: dict) -> Response:

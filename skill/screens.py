@@ -8,6 +8,7 @@ voice-only request, and the Lambda cold start, never load it or the APL model cl
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import Any
 
@@ -24,7 +25,7 @@ def document(name: str) -> dict[str, Any]:
     from .content import _read_data, data_file, default_content_dir
     from .serializer import JsonReady
 
-    return JsonReady(_read_data(data_file(default_content_dir() / "apl", name)))
+    return JsonReady(_read_data(data_file(os.path.join(default_content_dir(), "apl"), name)))
 
 
 def why_line(speech: str, spoken_number: str) -> str:

@@ -414,7 +414,7 @@ def _content_dir() -> Path:
     # bundle carries the content the skill would speak here.
     from skill.content import default_content_dir
 
-    return default_content_dir()
+    return Path(default_content_dir())
 
 
 def _pins(dists: Iterable[importlib.metadata.Distribution]) -> tuple[str, ...]:

@@ -43,10 +43,10 @@ def _read(path: Path) -> dict[str, Any]:
 
 def locale_sources(model_dir: Path) -> dict[str, Path]:
     """Locale -> its source file (en-GB.yaml), for every locale the source folder has."""
-    from skill.content import LOCALE_NAME
+    from skill.content import is_locale_name
 
     return {p.stem: p for p in sorted((model_dir / SOURCE_DIR_NAME).glob("*.yaml"))
-            if LOCALE_NAME.match(p.stem)}
+            if is_locale_name(p.stem)}
 
 
 def _intent(model: dict, name: str, path: Path, key: str) -> dict:

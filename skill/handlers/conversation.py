@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest
@@ -140,7 +139,7 @@ class ForgetHandler(ContentHandler):
         set_for = attrs.get(REMINDER_SET)
         kept = (content.phrase("reminder_kept_known").filling("when", set_for) if set_for
                 else content.phrase("reminder_kept"))
-        return respond(handler_input, replace(phrase, speech=join(phrase.speech, kept.speech)),
+        return respond(handler_input, phrase._replace(speech=join(phrase.speech, kept.speech)),
                        content)
 
 

@@ -131,8 +131,7 @@ def normalise_sample(sample: str, language: str = ENGLISH) -> str:
 
 
 def model_path(locale: str, root: Path | None = None) -> Path:
-    root = root or data_dir("interaction_model")
-    return root / f"{locale}.json"
+    return Path(root or data_dir("interaction_model")) / f"{locale}.json"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -252,7 +251,7 @@ def build_index(model: dict, language: str = ENGLISH) -> dict:
 
 def index_for_locale(locale: str) -> dict:
     """The shipped index (Lambda bundle) if there is one, else built from the model."""
-    shipped = data_file(data_dir("content") / locale, INDEX_STEM)
+    shipped = Path(data_file(Path(data_dir("content")) / locale, INDEX_STEM))
     if shipped.suffix == ".json" and shipped.is_file():
         index = json.loads(shipped.read_text(encoding="utf-8"))
         if index.get("version") == INDEX_VERSION:
