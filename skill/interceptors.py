@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
@@ -35,7 +36,14 @@ class StartTimer(AbstractRequestInterceptor):
 
 class LogLatency(AbstractResponseInterceptor):
     def process(self, handler_input, response):
+        if not log.isEnabledFor(logging.INFO):
+            return
         started = handler_input.attributes_manager.request_attributes.get(STARTED)
         elapsed_ms = (time.perf_counter() - started) * 1000 if started else float("nan")
-        log.info("handled %s in %.1f ms", request_label(handler_input.request_envelope.request),
-                 elapsed_ms)
+        # The record log.info would make, without its walk up the stack to find this line:
+        # that walk was a fifth of the line's cost, on every request.
+        here = sys._getframe()
+        log.handle(log.makeRecord(log.name, logging.INFO, here.f_code.co_filename, here.f_lineno,
+                                  "handled %s in %.1f ms",
+                                  (request_label(handler_input.request_envelope.request), elapsed_ms),
+                                  None, here.f_code.co_name))

@@ -9,6 +9,7 @@ Yes and More.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ask_sdk_core.utils import get_supported_interfaces
@@ -53,10 +54,7 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     if offer is None and answer.offers and topic is not None and answer_asks:
         offer = {"kind": MORE, "topic": topic, "variant": variant}
     if follow_up and not answer_asks:
-        # On the first answer that may offer: the reminders' models stay off the cold start.
-        from .time_aware.offers import due_offer
-
-        due, due_kind = due_offer(handler_input, content)
+        due, due_kind = _due_offer()(handler_input, content)
         if due is not None:
             speech, reprompt, offer = join(speech, due.speech), due.reprompt, {"kind": due_kind}
         elif attrs.get(MODE) == CONVERSATION:
@@ -93,6 +91,15 @@ def respond(handler_input, answer: Answer, content: LocaleContent, *, topic: str
     if not filler or "offer" in last:
         attrs[LAST] = last
     return replay(handler_input, last)
+
+
+@functools.cache
+def _due_offer():
+    # On the first answer that may offer: the reminders' models stay off the cold start. Kept,
+    # since an import statement in respond() costs every answer a lookup of the module.
+    from .time_aware.offers import due_offer
+
+    return due_offer
 
 
 def elicit_session_time(slot: str = "date"):

@@ -201,8 +201,11 @@ class PhraseHandler(ContentHandler):
 
 
 class SessionEndedHandler(ContentHandler):
+    # Made once: the first handler asked on every request.
+    _is_session_ended = staticmethod(is_request_type("SessionEndedRequest"))
+
     def can_handle(self, handler_input):
-        return is_request_type("SessionEndedRequest")(handler_input)
+        return self._is_session_ended(handler_input)
 
     def handle(self, handler_input):
         request = handler_input.request_envelope.request

@@ -16,9 +16,11 @@ from .topics import TopicHandler
 class UnsupportedLocaleHandler(ContentHandler):
     """A locale we have no content for gets an honest answer, not another country's number."""
 
+    _is_session_ended = staticmethod(is_request_type("SessionEndedRequest"))  # made once
+
     def can_handle(self, handler_input):
         return (self.content_for(handler_input) is None
-                and not is_request_type("SessionEndedRequest")(handler_input))
+                and not self._is_session_ended(handler_input))
 
     def handle(self, handler_input):
         content = self.same_language_content(handler_input)

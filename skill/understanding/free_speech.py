@@ -49,13 +49,15 @@ def slot_json(name: str, fill: "SlotFill", slot_type: str | None = None,
 
 def understood(resolver: "UtteranceResolver", text: str | None) -> "Match":
     """The resolver's reading of a free-speech value; nothing usable is the fallback."""
-    from .resolver import FALLBACK, Match
-
     text = (text or "")[:MAX_CHARACTERS]
     if not text.strip():
+        from .resolver import FALLBACK, Match  # (imported where needed: an import costs each time)
+
         return Match(FALLBACK, "fallback", score=0.0)
     match = resolver.resolve(text)
     if match.how != "red_flag" and len(text.split()) > MAX_WORDS_FOR_A_TOPIC:
+        from .resolver import FALLBACK, Match
+
         return Match(FALLBACK, "fallback", score=0.0, denied=match.denied)
     return match
 

@@ -12,6 +12,7 @@ topic, on Lambda as locally: it is plain Python over token tuples, no regular ex
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,12 +86,16 @@ class Reading:
     @property
     def raised(self) -> Flag | None:
         """The first flag (in the data's order: emergencies first) with a mention not denied."""
+        if not self.mentions:  # most sentences: asked for on every request
+            return None
         raised = {m.flag.id for m in self.mentions if not m.denied}
         return next((m.flag for m in self._by_order() if m.flag.id in raised), None)
 
     @property
     def denied(self) -> tuple[Flag, ...]:
         """Flags that are only ever denied in the sentence."""
+        if not self.mentions:
+            return ()
         raised = {m.flag.id for m in self.mentions if not m.denied}
         seen: dict[str, Flag] = {}
         for m in self.mentions:
@@ -154,6 +159,13 @@ class PhraseTrie:
         if lo >= 0 and self.first_words.isdisjoint(tokens[lo:hi]):
             return out  # most phrases are in no sentence: one pass in C says so
         first = self.trie
+        if 0 <= lo and hi <= len(tokens):
+            # Only where a phrase can start, those places picked in C.
+            for i in itertools.compress(range(lo, hi), map(first.__contains__, tokens[lo:hi])):
+                p = self.at(tokens, i)
+                if p and i + len(p) <= hi:
+                    out.append((i, i + len(p)))
+            return out
         for i in range(lo, hi):
             if tokens[i] in first if 0 <= i < len(tokens) else i < 0:
                 p = self.at(tokens, i)
@@ -171,6 +183,32 @@ class PhraseTrie:
         return out
 
 
+class Hits(dict):
+    """Where each word list occurs in a sentence: name -> its (start, end) spans, for the lists
+    that occur; any other list has none."""
+
+    def __missing__(self, name: str) -> tuple:
+        return ()
+
+
+def _by_list(entries: Iterable[tuple[Any, str]]) -> dict[str, tuple[tuple[int, Any], ...]]:
+    """(entry, the word list it needs) -> list -> its (place in the table, entry) pairs."""
+    index: dict[str, list] = {}
+    for place, (entry, name) in enumerate(entries):
+        index.setdefault(name, []).append((place, entry))
+    return {name: tuple(rows) for name, rows in index.items()}
+
+
+def _occurring(index: dict[str, tuple[tuple[int, Any], ...]], hits: Hits) -> list:
+    """The entries of an indexed table whose list occurs, in the table's order: what filtering
+    the whole table by `hits` gives."""
+    rows = [row for name in hits for row in index.get(name, ())]
+    if len(rows) > 1:
+        rows.sort(key=_PLACE)
+    return [entry for _, entry in rows]
+
+
+_PLACE = operator.itemgetter(0)
 SETTLED = "settled"  # a pair's first word reassured before its second ("my chest is fine, ...")
 
 
@@ -220,6 +258,8 @@ class RedFlagGrammar:
             raise GrammarError("determiner_negators", "must map each word to what it reaches across")
         self.determiners = {str(word).lower(): frozenset(self._strings(passes, f"determiner_negators.{word}"))
                             for word, passes in determiners.items()}
+        # Words some determiner reaches across, and words that pass a negator either way.
+        self._passing = self.passes.union(*self.determiners.values())
         self.hedges = frozenset(self._strings(data.get("hedges"), "hedges"))
         self.hedges_after = PhraseTrie(self._plain(e, "hedges_after")
                                        for e in self._strings(data.get("hedges_after", []),
@@ -316,6 +356,16 @@ class RedFlagGrammar:
         self._emergency_subjects = {first: flag for flag in self.flags
                                     if flag.topic == self.flags[0].topic
                                     for first, _, _ in flag.together}
+        # Each of those tables by the word list an entry needs, so a sentence looks only at the
+        # entries of the few lists it has (_occurring).
+        self._together_by_first = _by_list((p, p[1]) for p in self._together)
+        self._wellness_by_list = _by_list(((flag, name), name) for flag in self.flags
+                                          for name in flag.when_denied)
+        self._emergency_subjects_by_list = _by_list(
+            ((first, flag), first) for first, flag in self._emergency_subjects.items())
+        self._pair_lists_by_list = _by_list(((flag, name), name) for flag, names in self._pair_lists
+                                            for name in names)
+        self._subjects_by_list = _by_list(((flag, first), first) for flag, first in self._subjects)
         self._trouble_words = frozenset(p[0] for name in self.trouble_lists
                                         for p in self._raw_lists[name] if len(p) == 1)
         self._subject_words = [frozenset(w for p in self._raw_lists[name] for w in p)
@@ -389,22 +439,27 @@ class RedFlagGrammar:
         first = phrases.trie
         if phrases.first_words.isdisjoint(tokens):
             return tokens
-        keep, i, n = [], 0, len(tokens)
-        while i < n:
-            p = phrases.at(tokens, i) if tokens[i] in first else None
+        # Only where a phrase can start (picked in C); the words between are kept as they are.
+        keep: list[str] = []
+        i = 0
+        for j in itertools.compress(itertools.count(), map(first.__contains__, tokens)):
+            if j < i:
+                continue  # inside a phrase already taken out
+            p = phrases.at(tokens, j)
             if p:
-                i += len(p)
-            else:
-                keep.append(tokens[i])
-                i += 1
+                keep += tokens[i:j]
+                i = j + len(p)
+        if not i:
+            return tokens
+        keep += tokens[i:]
         return tuple(keep)
 
     def _clauses(self, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
         spans, start = [], 0
         breaks = self.breaks
         first = breaks.trie
-        for i in range(1, len(tokens)):
-            if i > start and tokens[i] in first and breaks.at(tokens, i):
+        for i in itertools.compress(itertools.count(1), map(first.__contains__, tokens[1:])):
+            if i > start and breaks.at(tokens, i):
                 spans.append((start, i))
                 start = i
         spans.append((start, len(tokens)))
@@ -415,22 +470,26 @@ class RedFlagGrammar:
         ("tight", "can't", "shallow")."""
         tokens = reading.tokens
         hits = reading.hits if reading.hits is not None else self._hits(tokens)
-        subjects = any(hits[first] for first in self._emergency_subjects)
+        if not any(map(hits.__contains__, self._emergency_subjects)):
+            return False  # no subject: whatever trouble is named, it is not theirs
         # Soreness of a needled muscle is no trouble ("can ibuprofen help the ache around my
         # ribs after needling").
         soft = self.calm_softens if self.needled_site.find(tokens) else frozenset()
-        trouble = any(" ".join(tokens[s:e]) not in soft
-                      for name in self.trouble_lists for s, e in hits[name])
-        return subjects and trouble
+        return any(" ".join(tokens[s:e]) not in soft
+                   for name in self.trouble_lists for s, e in hits.get(name, ()))
 
-    def _hits(self, tokens: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
-        """Where each word list occurs: name -> (start, end) spans."""
-        hits: dict[str, list[tuple[int, int]]] = {name: [] for name in self._raw_lists}
-        for i, token in enumerate(tokens):
-            for name in self._lists_by_first.get(token, ()):
+    def _hits(self, tokens: tuple[str, ...]) -> "Hits":
+        """Where each word list occurs: name -> (start, end) spans, for the lists that do."""
+        hits = Hits()
+        by_first = self._lists_by_first
+        for i in itertools.compress(itertools.count(), map(by_first.__contains__, tokens)):
+            for name in by_first[tokens[i]]:
                 phrase = self.lists[name].at(tokens, i)
                 if phrase:
-                    hits[name].append((i, i + len(phrase)))
+                    if name in hits:
+                        hits[name].append((i, i + len(phrase)))
+                    else:
+                        hits[name] = [(i, i + len(phrase))]
         return hits
 
     def read(self, text: str) -> Reading:
@@ -440,28 +499,31 @@ class RedFlagGrammar:
         """read() for tokens clean() has already given."""
         if tokens in self.whole_sentence:  # "chest", "air": in doubt, escalate
             return Reading(tokens, (Mention(self.whole_sentence[tokens], 0, len(tokens), False, 0),))
-        clauses = self._clauses(tokens)
         hits = self._hits(tokens)
+        alone = self._alone.find(tokens)
+        if not hits and not alone:
+            return Reading(tokens, (), (), hits)  # no flag's words at all: nothing more to read
+        clauses = self._clauses(tokens)
 
         def within(name, lo, hi):
-            spans = hits[name]
+            spans = hits.get(name, ())
             return [h for h in spans if lo <= h[0] and h[1] <= hi] if spans else spans
         # flag, start, end, and how a negative inside it reads: "inner" (a negator between the
         # pair: "my chest doesn't hurt") or "own" (the trouble is an inability: "can't breathe")
         found: list[tuple[Flag, int, int, str | None]] = []
-        for s, e in self._alone.find(tokens):
+        for s, e in alone:
             own = any(t in self.own_negatives for t in tokens[s:e])
             for flag in self._alone_owner[tokens[s:e]]:
                 found.append((flag, s, e, "own" if own else None))
         # Only the pairs whose two lists both occur: the others find nothing in any clause.
-        pairs = [p for p in self._together if hits[p[1]] and hits[p[2]]]
+        pairs = [p for p in _occurring(self._together_by_first, hits) if p[2] in hits]
         for lo, hi in clauses:
             for flag, first, second, window in pairs:
                 for pair in self._pairs(tokens, within(first, lo, hi),
                                         within(second, lo, hi), first == second, window):
                     found.append((flag, *pair))
-        site = bool(self.needled_site.find(tokens))
-        if site and self.calm_softens:  # "needled my chest muscles, how long will they be sore"
+        if found and self.calm_softens and self.needled_site.find(tokens):
+            # "needled my chest muscles, how long will they be sore"
             found = [f for f in found if not self._softened(tokens, f)]
         mentions: list[Mention] = []
         asked_about: dict[str, Flag] = {}
@@ -499,12 +561,24 @@ class RedFlagGrammar:
             if cut is not None:
                 denied_tokens.update(range(cut, min(e, denied_to)))
             mentions.append(Mention(flag, s, e, cut is not None, s if cut is None else cut))
-        mentions += self._denied_wellness(tokens, clauses, within, denied_tokens, asked_about, hits)
-        mentions += self._subject_alone(tokens, clauses, within, denied_tokens, asked_about,
-                                        {m.start for m in mentions}, hits)
-        mentions += self._negated_words(tokens, clauses, within, denied_tokens, hits)
-        mentions += self._reassured(tokens, clauses, within, {(m.flag.id, m.start) for m in mentions},
-                                    hits)
+        # Each reading below looks only at the entries of the lists that occur, in the data's
+        # order, and is not asked at all when there are none.
+        wellness = _occurring(self._wellness_by_list, hits)
+        subjects = _occurring(self._emergency_subjects_by_list, hits)
+        if wellness or subjects:
+            mentions += self._denied_wellness(tokens, clauses, within, denied_tokens, asked_about,
+                                              wellness, subjects)
+        names = [name for name in self.subjects_alone if name in hits]
+        if names:
+            mentions += self._subject_alone(tokens, clauses, within, denied_tokens, asked_about,
+                                            {m.start for m in mentions}, names)
+        words = _occurring(self._pair_lists_by_list, hits)
+        if words:
+            mentions += self._negated_words(tokens, clauses, within, denied_tokens, words)
+        subjects = _occurring(self._subjects_by_list, hits)
+        if subjects:
+            mentions += self._reassured(tokens, clauses, within,
+                                        {(m.flag.id, m.start) for m in mentions}, subjects)
         return Reading(tokens, tuple(mentions), tuple(asked_about.values()), hits)
 
     def _pairs(self, tokens, a_hits, b_hits, same_list, window):
@@ -548,7 +622,7 @@ class RedFlagGrammar:
         earlier denial reaches on only through "or" ("no fever or chills", but not "no chest
         pain, my chest is tight")."""
         phrase_ends = {}
-        for s, e in self.negator_phrases.find(tokens, lo):
+        for s, e in self._phrases_before(self.negator_phrases, tokens, lo, start):
             if s < start < e:  # "nothing wrong with my breathing": the mention starts inside it
                 return s
             phrase_ends[e - 1] = s
@@ -572,7 +646,7 @@ class RedFlagGrammar:
                 j -= 2
                 passed += 1
                 continue
-            if token in self.passes or any(token in p for p in self.determiners.values()):
+            if token in self._passing:
                 passed += 1
                 if passed > self.reach:
                     return None
@@ -581,6 +655,16 @@ class RedFlagGrammar:
                 continue
             return None
         return None
+
+    @staticmethod
+    def _phrases_before(phrases: PhraseTrie, tokens, lo: int, start: int) -> list[tuple[int, int]]:
+        """phrases.find(tokens, lo), less the phrases that start at `start` or later: read
+        backwards from `start`, nothing those end with is ever reached."""
+        if lo < 0:
+            return phrases.find(tokens, lo)
+        if phrases.first_words.isdisjoint(tokens[lo:start]):
+            return []
+        return [(s, e) for s, e in phrases.find(tokens, lo) if s < start]
 
     def _softened(self, tokens, found) -> bool:
         """A pair whose only trouble word is soreness, in a sentence about the needled muscle."""
@@ -593,12 +677,12 @@ class RedFlagGrammar:
             return False  # only the chest's soreness: "sore whenever he inhales" is breathing
         return bool(words & self.calm_softens) and not (words & self._trouble_words) - self.calm_softens
 
-    def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken, hits
+    def _subject_alone(self, tokens, clauses, within, denied_tokens, asked_about, taken, names
                        ) -> list[Mention]:
         """The emergency's subject named with no trouble word: raised unless the sentence is
-        calm about it, the mention is denied, or it is a question about the flag."""
-        names = [name for name in self.subjects_alone if hits[name]]  # the lists that occur
-        if not names or self.calm_context.find(tokens):
+        calm about it, the mention is denied, or it is a question about the flag. `names`: the
+        subjects' lists that occur."""
+        if self.calm_context.find(tokens):
             return []
         flag = self.flags[0]
         out = []
@@ -615,16 +699,12 @@ class RedFlagGrammar:
                     out.append(Mention(self._emergency_subjects.get(name, flag), s, e, False, s))
         return out
 
-    def _denied_wellness(self, tokens, clauses, within, denied_tokens, asked_about, hits
-                         ) -> list[Mention]:
+    def _denied_wellness(self, tokens, clauses, within, denied_tokens, asked_about, wellness,
+                         subjects) -> list[Mention]:
         """ "I don't feel like I'm getting enough air": a denied good state is the trouble.
-        Also a flag's subject in a question ("should I worry about my lungs") is asked about."""
+        Also a flag's subject in a question ("should I worry about my lungs") is asked about.
+        `wellness`, `subjects`: the (flag, list) and (list, flag) entries whose lists occur."""
         out = []
-        # Only the lists that occur, in the data's order.
-        wellness = [(flag, name) for flag in self.flags for name in flag.when_denied if hits[name]]
-        subjects = [(first, flag) for first, flag in self._emergency_subjects.items() if hits[first]]
-        if not wellness and not subjects:
-            return out
         for lo, hi in clauses:
             for flag, name in wellness:
                 for s, e in within(name, lo, hi):
@@ -656,12 +736,11 @@ class RedFlagGrammar:
             j += 1
         return None
 
-    def _negated_words(self, tokens, clauses, within, denied_tokens, hits) -> list[Mention]:
+    def _negated_words(self, tokens, clauses, within, denied_tokens, words) -> list[Mention]:
         """A flag's word denied on its own ("no redness", "no swelling"): never a flag by
-        itself, but not a question about that topic either."""
+        itself, but not a question about that topic either. `words`: the (flag, list) entries
+        whose lists occur."""
         out = []
-        # Only the lists that occur, in the data's order.
-        words = [(flag, name) for flag, names in self._pair_lists for name in names if hits[name]]
         for lo, hi in clauses:
             for flag, name in words:
                 for s, e in within(name, lo, hi):
@@ -673,10 +752,10 @@ class RedFlagGrammar:
                         out.append(Mention(flag, s, e, True, cut))
         return out
 
-    def _reassured(self, tokens, clauses, within, known, hits) -> list[Mention]:
-        """ "my breathing is fine", "my chest feels normal": a denial without a negator."""
+    def _reassured(self, tokens, clauses, within, known, subjects) -> list[Mention]:
+        """ "my breathing is fine", "my chest feels normal": a denial without a negator.
+        `subjects`: the (flag, first list) entries whose lists occur."""
         out = []
-        subjects = [(flag, first) for flag, first in self._subjects if hits[first]]
         for lo, hi in clauses:
             for flag, first in subjects:
                 for s, e in within(first, lo, hi):

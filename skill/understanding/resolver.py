@@ -75,7 +75,10 @@ def _needs(pattern: re.Pattern[str]):
         return None
     if found is None:
         return None
-    strings, digit = tuple(sorted(found[0])), found[1]
+    # A string that holds another of them adds nothing to the test: the shorter one is in the
+    # text whenever it is.
+    strings = tuple(sorted(s for s in found[0] if not any(o != s and o in s for o in found[0])))
+    digit = found[1]
     if digit:
         return lambda text: any(map(text.__contains__, strings)) or _DECIMAL.search(text) is not None
     return lambda text: any(map(text.__contains__, strings))
@@ -159,6 +162,23 @@ def _features(words: list[str], language: str = ENGLISH) -> set[str]:
     # "it's" as "it is", the way the red-flag grammar reads a sentence too.
     stems = list(map(_stem, tokens_of(" ".join(words), language=language), repeat(language)))
     return set(stems) | set(map(" ".join, zip(stems, stems[1:])))  # (the set built as before)
+
+
+class _StemTable(dict):
+    """word -> _stem(word) for the words of the samples, the values and the grammar: a plain
+    dict lookup, where _stem's cache hashes (word, language) on every call. Other words are
+    stemmed through that cache and not kept, so the table never outgrows the vocabulary."""
+
+    def __init__(self, language: str, keep: frozenset[str] | set[str]):
+        super().__init__()
+        self.language = language
+        self.keep = keep
+
+    def __missing__(self, word: str) -> str:
+        stem = _stem(word, self.language)
+        if word in self.keep:
+            self[word] = stem
+        return stem
 
 
 @dataclass(frozen=True)
@@ -407,8 +427,8 @@ class UtteranceResolver:
         weights, intents = self._weights
         sums: list = [None] * len(intents)
         reached = []
-        for feature in sorted(_features(typed, self.language) | _features(words, self.language)):
-            for i, weight in weights.get(feature, ()):
+        for feature in self._sentence_features(words, typed):
+            for i, weight in weights[feature]:
                 total = sums[i]
                 if total is None:
                     sums[i] = 0.0 + weight
@@ -418,6 +438,26 @@ class UtteranceResolver:
         evidence = {intents[i]: sums[i] for i in reached}
         # A word of the samples or values is known without its stem: one set operation.
         return evidence, any(map(self._unknown, set(typed).difference(self._known_words)))
+
+    def _sentence_features(self, words: list[str], typed: list[str]) -> list[str]:
+        """sorted(_features(typed) | _features(words)), less the features no intent weighs:
+        they add nothing, and sorting them cost as much as summing the rest."""
+        stems = self._stems_of(words)
+        found = {*stems, *map(" ".join, zip(stems, stems[1:]))}
+        if typed != words:  # most sentences name no slot value: one reading does for both
+            stems = self._stems_of(typed)
+            found.update(stems, map(" ".join, zip(stems, stems[1:])))
+        return sorted(filter(self._weights[0].__contains__, found))
+
+    def _stems_of(self, words: list[str]) -> list[str]:
+        # As _features reads them: "it's" as "it is".
+        return list(map(self._stem_table.__getitem__,
+                        tokens_of(" ".join(words), language=self.language)))
+
+    @functools.cached_property
+    def _stem_table(self) -> "_StemTable":
+        slot_tokens = {_token(t) for t in self.slot_types.values()} | set(map(_token, self.values))
+        return _StemTable(self.language, self._known_words | slot_tokens)
 
     @functools.cached_property
     def _weights(self) -> tuple[dict[str, tuple[tuple[int, float], ...]], list[str]]:
@@ -504,7 +544,7 @@ class UtteranceResolver:
                 words = tuple(said.split())
                 for form in (words, words[:-1] + (words[-1] + "s",)):
                     if form and form not in owner:
-                        owner[form] = (slot_type, said)
+                        owner[form] = (slot_type, said, _token(slot_type))
                         phrases.append(form)
         self._value_owner = owner
         return PhraseTrie(phrases)
@@ -526,29 +566,47 @@ class UtteranceResolver:
         """Replace every recognised slot value with its type's token, the longest value first;
         `found` holds the first value of each type."""
         found: dict[str, str] = {}
-        tokens, out, i = tuple(text.split()), [], 0
+        tokens = text.split()
         values = self._custom_values
-        first = values.trie
-        while i < len(tokens):
-            phrase = values.at(tokens, i) if tokens[i] in first else None
+        if values.first_words.isdisjoint(tokens):  # no value starts here: one pass in C says so
+            text = " ".join(tokens)
+        else:
+            text = " ".join(self._values_as_tokens(tokens, values.trie, found))
+        needs = self._builtin_needs[whole_sample]
+        for slot_type, pattern in self._builtin_values[whole_sample].items():
+            need = needs[slot_type]
+            if need is not None and not need(text):
+                continue  # it cannot match: nothing to replace
+            # The first match, as pattern.sub(..., count=1) replaces it.
+            m = pattern.search(text)
+            if m is not None:
+                found.setdefault(slot_type, m.group(0))
+                text = f"{text[:m.start()]}{_token(slot_type)}{text[m.end():]}"
+        return text, found
+
+    def _values_as_tokens(self, tokens: list[str], trie: dict, found: dict[str, str]) -> list[str]:
+        """The words, with each longest custom value (PhraseTrie.at, walked here in one loop:
+        this runs on every request, twice) as its type's token."""
+        owner = self._value_owner
+        out, i, n = [], 0, len(tokens)
+        while i < n:
+            node = trie.get(tokens[i])
+            phrase = None if node is None else node.get("")
+            j = i + 1
+            while node is not None and j < n:
+                node = node.get(tokens[j])
+                if node is not None:
+                    phrase = node.get("", phrase)
+                j += 1
             if phrase is None:
                 out.append(tokens[i])
                 i += 1
                 continue
-            slot_type, said = self._value_owner[phrase]
+            slot_type, said, token = owner[phrase]
             found.setdefault(slot_type, said)
-            out.append(_token(slot_type))
+            out.append(token)
             i += len(phrase)
-        text = " ".join(out)
-        needs = self._builtin_needs[whole_sample]
-        for slot_type, pattern in self._builtin_values[whole_sample].items():
-            if needs[slot_type] is not None and not needs[slot_type](text):
-                continue  # it cannot match: nothing to replace
-            def swap(m, slot_type=slot_type):
-                found.setdefault(slot_type, m.group(0))
-                return _token(slot_type)
-            text = pattern.sub(swap, text, count=1)
-        return text, found
+        return out
 
     def _fill(self, slot_type: str, said: str) -> SlotFill:
         found = self.values.get(slot_type, {}).get(said)
