@@ -162,8 +162,8 @@ def compare(before: dict, after: dict, most: int = 10) -> list[str]:
 
 
 def _record_in(root: Path, path: Path, seed: str) -> dict:
-    # The hash seed fixed: the resolver sums evidence over sets of strings, whose order (and so
-    # the last digit of a score, and which of two tied intents wins) follows string hashing.
+    # The hash seed fixed: trees before the exact sums added float evidence over sets of
+    # strings, whose order (and so the last digit of a score) followed string hashing.
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--record", str(path),
                     "--repo", str(root)], check=True, cwd=root,
                    env={**os.environ, "PYTHONHASHSEED": seed})

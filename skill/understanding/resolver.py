@@ -21,8 +21,10 @@ import functools
 import json
 import math
 import re
+import sys
+from array import array
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 
 from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
@@ -32,7 +34,7 @@ from .red_flags import ENGLISH, PhraseTrie, language_of, tokens_of
 
 FALLBACK = "AMAZON.FallbackIntent"
 FREE_SPEECH_TYPE = "AMAZON.SearchQuery"
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 INDEX_STEM = "resolver_index"  # content/<locale>/resolver_index.json in the Lambda bundle
 # Evidence (idf-weighted, shared out among the intents that use a word) that a guess needs.
 # A sentence with a word no sample knows ("can i smoke") needs more than one whose every word
@@ -42,6 +44,11 @@ INDEX_STEM = "resolver_index"  # content/<locale>/resolver_index.json in the Lam
 EVIDENCE_NEEDED = 5.0
 EVIDENCE_NEEDED_ALL_KNOWN = 2.0
 SHARE_NEEDED_ALL_KNOWN = 0.35
+# A weight is a whole number of ten-thousandths: evidence is summed exactly, so no order of
+# adding (the hash seed's, or any other) changes a score. Each intent's sum gets 64 bits of a
+# feature's packed integer (_packed): no sentence could carry into its neighbour's.
+WEIGHT_UNIT = 10_000
+_FIELD_BITS = 64
 MIN_LITERAL_WORDS = 2
 _SLOT_REF = re.compile(r"\{(\w+)\}")
 # What is not a word character: English keeps a-z; another language keeps Latin-1's lower-case
@@ -260,7 +267,10 @@ def build_index(model: dict, language: str = ENGLISH) -> dict:
             continue
         rates = {i: c[feature] / sample_count[i] for i, c in per_intent.items() if feature in c}
         total = sum(rates.values())
-        features[feature] = {i: round(idf * r / total, 4) for i, r in rates.items()}
+        # (rounded to four places, as the weights always were, then counted in units; a
+        # weight of none is no weight)
+        units = {i: round(round(idf * r / total, 4) * WEIGHT_UNIT) for i, r in rates.items()}
+        features[feature] = {i: u for i, u in units.items() if u}
     vocabulary = sorted({w for t in list(exact) + list(typed) for w in t.split()}
                         | {w for table in values.values() for said in table for w in said.split()})
     return {"version": INDEX_VERSION, "values": values, "exact": exact, "typed": typed,
@@ -290,7 +300,7 @@ class UtteranceResolver:
         self.values: dict[str, dict[str, list[str]]] = index["values"]
         self.exact: dict[str, str] = index["exact"]
         self.typed: dict[str, list] = index["typed"]
-        self.features: dict[str, dict[str, float]] = index["features"]
+        self.features: dict[str, dict[str, int]] = index["features"]  # in WEIGHT_UNITs
         # slot name -> type, for turning what was said into Alexa's values (AMAZON.DATE, ...)
         self.slot_types: dict[str, str] = {n: t for slots in index["intent_slots"].values()
                                            for n, t in slots.items()}
@@ -394,14 +404,16 @@ class UtteranceResolver:
             return heard_unknown() or Match(FALLBACK, "fallback", score=0.0)
         words = list(cleaned)
         template, found = self._typed_values(" ".join(words))
-        evidence, unknown = self._evidence(words, template.split())
+        typed = template.split()
+        evidence, unknown = self._evidence(words, typed)
         for intent in excluded:
             evidence.pop(intent, None)
         if not evidence:
             return heard_unknown() or Match(FALLBACK, "fallback", score=0.0)
-        intent = max(evidence, key=evidence.get)
-        score = round(evidence[intent], 2)
-        share = evidence[intent] / sum(evidence.values())
+        intent = self._most_evidence(evidence, words, typed)
+        best = evidence[intent]
+        score = round(best / WEIGHT_UNIT, 2)
+        share = best / sum(evidence.values())
         # What is left of a denial is about recovery for certain: a word we don't know in it
         # ("no fever, I feel flat and tired") is no sign of a question from elsewhere.
         unknown = unknown and not after_denial
@@ -419,35 +431,41 @@ class UtteranceResolver:
         slots = {name: self._fill(t, found[t]) for name, t in wanted.items() if t in found}
         return Match(intent, "evidence", slots, score)
 
-    def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, float], bool]:
-        """Evidence per intent, and whether a word no sample or value knows was said."""
-        # Summed feature by feature in sorted order, into a list by intent number: a set's own
-        # order follows the process's hash seed, and with it float sums and ties (first
-        # reached, first) would make one sentence answered differently in two containers.
-        weights, intents = self._weights
-        sums: list = [None] * len(intents)
-        reached = []
-        for feature in self._sentence_features(words, typed):
-            for i, weight in weights[feature]:
-                total = sums[i]
-                if total is None:
-                    sums[i] = 0.0 + weight
-                    reached.append(i)
-                else:
-                    sums[i] = total + weight
-        evidence = {intents[i]: sums[i] for i in reached}
+    def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, int], bool]:
+        """Evidence per intent in WEIGHT_UNITs (the intents no feature weighs left out, the rest
+        in the index's order), and whether a word no sample or value knows was said."""
+        packed, intents = self._packed
+        # Every intent's sum at once: one integer addition per feature.
+        total = sum(map(packed.get, self._sentence_features(words, typed), repeat(0)))
+        units = array("Q", total.to_bytes(8 * len(intents), "little"))
+        if sys.byteorder == "big":
+            units.byteswap()
+        evidence = dict(compress(zip(intents, units), units))
         # A word of the samples or values is known without its stem: one set operation.
         return evidence, any(map(self._unknown, set(typed).difference(self._known_words)))
 
-    def _sentence_features(self, words: list[str], typed: list[str]) -> list[str]:
-        """sorted(_features(typed) | _features(words)), less the features no intent weighs:
-        they add nothing, and sorting them cost as much as summing the rest."""
+    def _most_evidence(self, evidence: dict[str, int], words: list[str], typed: list[str]) -> str:
+        """The intent with the most evidence. Of tied ones, the first a feature weighs, the
+        features read in sorted order: the tie-break of the float sums the exact ones replaced."""
+        intent = max(evidence, key=evidence.get)
+        best = evidence[intent]
+        if list(evidence.values()).count(best) == 1:
+            return intent
+        tied = {intent for intent, units in evidence.items() if units == best}
+        for feature in sorted(f for f in self._sentence_features(words, typed) if f in self.features):
+            for intent in self.features[feature]:
+                if intent in tied:
+                    return intent
+        raise AssertionError("a tied intent that no feature weighs")
+
+    def _sentence_features(self, words: list[str], typed: list[str]) -> set[str]:
+        """_features(typed) | _features(words)."""
         stems = self._stems_of(words)
         found = {*stems, *map(" ".join, zip(stems, stems[1:]))}
         if typed != words:  # most sentences name no slot value: one reading does for both
             stems = self._stems_of(typed)
             found.update(stems, map(" ".join, zip(stems, stems[1:])))
-        return sorted(filter(self._weights[0].__contains__, found))
+        return found
 
     def _stems_of(self, words: list[str]) -> list[str]:
         # As _features reads them: "it's" as "it is".
@@ -460,14 +478,17 @@ class UtteranceResolver:
         return _StemTable(self.language, self._known_words | slot_tokens)
 
     @functools.cached_property
-    def _weights(self) -> tuple[dict[str, tuple[tuple[int, float], ...]], list[str]]:
-        """The features' weights with intents numbered: feature -> ((intent number, weight),
-        ...) in the index's order, and the intents by number."""
+    def _packed(self) -> tuple[dict[str, int], list[str]]:
+        """Each feature's weights as one integer, intent number n in its bits 64n to 64n+63,
+        and the intents by number (the index's order)."""
         intents: dict[str, int] = {}
-        weights = {feature: tuple((intents.setdefault(intent, len(intents)), weight)
-                                  for intent, weight in table.items())
-                   for feature, table in self.features.items()}
-        return weights, list(intents)
+        packed = {}
+        for feature, table in self.features.items():
+            value = 0
+            for intent, units in table.items():
+                value |= units << (_FIELD_BITS * intents.setdefault(intent, len(intents)))
+            packed[feature] = value
+        return packed, list(intents)
 
     def _unknown(self, word: str) -> bool:
         return not word.startswith("slot") and word not in self._known_words \
