@@ -62,12 +62,16 @@ def phrasings(root: Path) -> list[tuple[str, str]]:
 
 
 def _plain(value):
-    """JSON-ready form of readings and matches (dataclasses, tuples, sets)."""
+    """JSON-ready form of readings and matches (dataclasses and named tuples alike, tuples,
+    sets)."""
+    from collections.abc import Mapping
     from dataclasses import fields, is_dataclass
 
     if is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, dict):
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {name: _plain(getattr(value, name)) for name in value._fields}
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]

@@ -16,7 +16,7 @@ import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from ..language import ENGLISH, language_of  # noqa: F401 - re-exported
 
@@ -65,8 +65,7 @@ class Flag:
     when_denied: tuple[str, ...] = ()  # lists that name the flag when denied ("not getting enough air")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # (a named tuple: made for every mention of every sentence)
     flag: Flag
     start: int  # token span in Reading.tokens
     end: int
@@ -74,8 +73,7 @@ class Mention:
     cut_from: int  # where the denial starts ("not" in "not short of breath"), for the remainder
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What one sentence says about red flags."""
 
     tokens: tuple[str, ...]
@@ -260,6 +258,8 @@ class RedFlagGrammar:
                             for word, passes in determiners.items()}
         # Words some determiner reaches across, and words that pass a negator either way.
         self._passing = self.passes.union(*self.determiners.values())
+        # Every word a denial can start with: a mention with none before it is not denied.
+        self._negating = self.negators | set(self.determiners) | self.negator_phrases.first_words
         self.hedges = frozenset(self._strings(data.get("hedges"), "hedges"))
         self.hedges_after = PhraseTrie(self._plain(e, "hedges_after")
                                        for e in self._strings(data.get("hedges_after", []),
@@ -621,6 +621,8 @@ class RedFlagGrammar:
         A hedge on the way ("not sure if", "don't know whether") denies nothing, and an
         earlier denial reaches on only through "or" ("no fever or chills", but not "no chest
         pain, my chest is tight")."""
+        if not denied_tokens and 0 <= lo and self._negating.isdisjoint(tokens[lo:start]):
+            return None  # no negator before it, and no denial for "or" to carry on
         phrase_ends = {}
         for s, e in self._phrases_before(self.negator_phrases, tokens, lo, start):
             if s < start < e:  # "nothing wrong with my breathing": the mention starts inside it

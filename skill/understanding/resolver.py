@@ -23,9 +23,10 @@ import math
 import re
 import sys
 from array import array
-from dataclasses import dataclass, field, replace
 from itertools import compress, repeat
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 from .builtin_slots import FUZZY_PATTERNS as FUZZY_BUILTIN_PATTERNS
 from .builtin_slots import PATTERNS as BUILTIN_PATTERNS
@@ -188,18 +189,19 @@ class _StemTable(dict):
         return stem
 
 
-@dataclass(frozen=True)
-class SlotFill:
+class SlotFill(NamedTuple):
     value: str
     id: str | None = None  # None: heard, but not a value of the slot type
     name: str | None = None  # the value's canonical name, when recognised
 
 
-@dataclass(frozen=True)
-class Match:
+NO_SLOTS: Mapping[str, SlotFill] = MappingProxyType({})  # shared, so it cannot be changed
+
+
+class Match(NamedTuple):  # (named tuples: one is made for every sentence read)
     intent: str
     how: str  # red_flag | exact | evidence | fallback
-    slots: dict[str, SlotFill] = field(default_factory=dict)
+    slots: Mapping[str, SlotFill] = NO_SLOTS
     score: float = 100.0
     # Topics of red flags the sentence denied ("no chest pain, just sore"): the answer to
     # the rest ends with a safety line when one of them is the emergency.
@@ -341,7 +343,7 @@ class UtteranceResolver:
         match = (self._intent_for(text, fillers_out, excluded,
                                   after_denial=bool(denied)) if text
                  else Match(FALLBACK, "fallback", score=0.0))
-        return replace(match, denied=denied) if denied else match
+        return match._replace(denied=denied) if denied else match
 
     def sample_match(self, text: str) -> Match | None:
         """A sample said to the letter, its slots holding values their types know: what
