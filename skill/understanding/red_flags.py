@@ -52,7 +52,7 @@ def tokens_of(text: str, spellings: Mapping[str, str] | None = None,
         words = text.split()
     else:
         words = _WORD_LATIN.findall(text.lower().replace("\u2019", "'"))
-    return [spellings.get(w, w) for w in words] if spellings else words
+    return list(map(spellings.get, words, words)) if spellings else words
 
 
 @dataclass(frozen=True)

@@ -328,14 +328,16 @@ class UtteranceResolver:
         if reading.asked_about and grammar.asked_about_topic and not reading.denied:
             # "How would I know if I had a collapsed lung?": the warning signs answer it.
             return Match(self.content.topics[grammar.asked_about_topic].intent, "red_flag")
-        denied = tuple(dict.fromkeys(f.topic for f in reading.denied))
+        denied = tuple(dict.fromkeys(f.topic for f in reading.denied)) if reading.mentions else ()
         if denied:
             text = normalise(reading.remainder(), self.language)
             cleaned, fillers_out = grammar.clean_both(text)
             reading = grammar.read_tokens(cleaned)
-        # What the person denied is not what they ask about: "no fever, just tired" is no
-        # fever question.
-        excluded = {self.content.topics[t].intent for t in denied}
+            # What the person denied is not what they ask about: "no fever, just tired" is no
+            # fever question.
+            excluded = {self.content.topics[t].intent for t in denied}
+        else:
+            excluded = set()
         if not grammar.names_trouble(reading):
             excluded |= self._emergency_intents  # no trouble named, no emergency by likeness
         # The topic is read from the words with only the fillers out: "a hot bath" is
@@ -393,17 +395,9 @@ class UtteranceResolver:
         sample = self.sample_match(text)
         if sample is not None:
             return sample
-        def heard_unknown() -> Match | None:
-            # Read only where the answer depends on it: not when the evidence settles on an
-            # intent that has no such sample.
-            value = self._unknown_value(text)
-            if value is None:
-                untimed = self._without_time(text)
-                value = self._unknown_value(untimed) if untimed != text else None
-            return value
         if not cleaned:
             # Only fillers ("a ver a ver este", "um so yeah"): nothing asked, so nothing answered.
-            return heard_unknown() or Match(FALLBACK, "fallback", score=0.0)
+            return self._heard_unknown(text) or Match(FALLBACK, "fallback", score=0.0)
         words = list(cleaned)
         template, found = self._typed_values(" ".join(words))
         typed = template.split()
@@ -411,7 +405,7 @@ class UtteranceResolver:
         for intent in excluded:
             evidence.pop(intent, None)
         if not evidence:
-            return heard_unknown() or Match(FALLBACK, "fallback", score=0.0)
+            return self._heard_unknown(text) or Match(FALLBACK, "fallback", score=0.0)
         intent = self._most_evidence(evidence, words, typed)
         best = evidence[intent]
         score = round(best / WEIGHT_UNIT, 2)
@@ -421,9 +415,9 @@ class UtteranceResolver:
         unknown = unknown and not after_denial
         if score < EVIDENCE_NEEDED and (unknown or score < EVIDENCE_NEEDED_ALL_KNOWN
                                         or share < SHARE_NEEDED_ALL_KNOWN):
-            return heard_unknown() or Match(FALLBACK, "fallback", score=score)
+            return self._heard_unknown(text) or Match(FALLBACK, "fallback", score=score)
         if intent in self._wildcard_intents:
-            unknown_value = heard_unknown()
+            unknown_value = self._heard_unknown(text)
             if unknown_value is not None and unknown_value.intent == intent:
                 return unknown_value  # "can i take zyrtec": the sample, with what was heard
         wanted = self.index["intent_slots"].get(intent, {})
@@ -432,6 +426,15 @@ class UtteranceResolver:
             found = {**self._typed_values(" ".join(words), whole_sample=True)[1], **found}
         slots = {name: self._fill(t, found[t]) for name, t in wanted.items() if t in found}
         return Match(intent, "evidence", slots, score)
+
+    def _heard_unknown(self, text: str) -> Match | None:
+        # Read only where the answer depends on it: not when the evidence settles on an
+        # intent that has no such sample.
+        value = self._unknown_value(text)
+        if value is None:
+            untimed = self._without_time(text)
+            value = self._unknown_value(untimed) if untimed != text else None
+        return value
 
     def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, int], bool]:
         """Evidence per intent in WEIGHT_UNITs (the intents no feature weighs left out, the rest
