@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+import sys
 
 import pytest
 import yaml
@@ -231,13 +232,30 @@ def test_samples_with_slots_are_skipped_only_when_none_can_match(res, pool, sent
 def test_evidence_is_the_exact_sum_and_a_tie_goes_to_the_intent_reached_first(res, pool, sentences_of):
     rng = random.Random(RNG_SEED)
     for text in list(sentences_of) + list(sentences(pool, rng, 800)):
-        words = text.split()
-        typed = res._typed_values(text)[0].split()
+        # As resolve() hands them over: the grammar's tokens with the fillers out.
+        words = list(res.content.red_flags.clean(text, harmless=False))
+        typed = res._typed_values(" ".join(words))[0].split()
         ours, _ = res._evidence(words, typed)
         theirs = old_evidence(res, words, typed)
         assert ours == theirs, text  # the same intents, the same whole numbers
         if theirs:
             assert res._most_evidence(ours, words, typed) == max(theirs, key=theirs.get), text
+
+
+def test_evidence_fields_never_carry_into_each_other_even_with_every_feature_said(res):
+    """The most any sentence can add up to: every feature of the index at once."""
+    from array import array
+
+    packed, intents, typecode = res._packed
+    units = array(typecode)
+    units.frombytes(sum(packed.values()).to_bytes(units.itemsize * len(intents), "little"))
+    if sys.byteorder == "big":
+        units.byteswap()
+    totals = {}
+    for table in res.features.values():
+        for intent, weight in table.items():
+            totals[intent] = totals.get(intent, 0) + weight
+    assert dict(zip(intents, units)) == totals
 
 
 def old_unknown_value(res, text):

@@ -46,10 +46,8 @@ EVIDENCE_NEEDED = 5.0
 EVIDENCE_NEEDED_ALL_KNOWN = 2.0
 SHARE_NEEDED_ALL_KNOWN = 0.35
 # A weight is a whole number of ten-thousandths: evidence is summed exactly, so no order of
-# adding (the hash seed's, or any other) changes a score. Each intent's sum gets 64 bits of a
-# feature's packed integer (_packed): no sentence could carry into its neighbour's.
+# adding (the hash seed's, or any other) changes a score.
 WEIGHT_UNIT = 10_000
-_FIELD_BITS = 64
 MIN_LITERAL_WORDS = 2
 _SLOT_REF = re.compile(r"\{(\w+)\}")
 # What is not a word character: English keeps a-z; another language keeps Latin-1's lower-case
@@ -439,10 +437,11 @@ class UtteranceResolver:
     def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, int], bool]:
         """Evidence per intent in WEIGHT_UNITs (the intents no feature weighs left out, the rest
         in the index's order), and whether a word no sample or value knows was said."""
-        packed, intents = self._packed
+        packed, intents, typecode = self._packed
         # Every intent's sum at once: one integer addition per feature.
         total = sum(map(packed.get, self._sentence_features(words, typed), repeat(0)))
-        units = array("Q", total.to_bytes(8 * len(intents), "little"))
+        units = array(typecode)
+        units.frombytes(total.to_bytes(units.itemsize * len(intents), "little"))
         if sys.byteorder == "big":
             units.byteswap()
         evidence = dict(compress(zip(intents, units), units))
@@ -473,9 +472,9 @@ class UtteranceResolver:
         return found
 
     def _stems_of(self, words: list[str]) -> list[str]:
-        # As _features reads them: "it's" as "it is".
-        return list(map(self._stem_table.__getitem__,
-                        tokens_of(" ".join(words), language=self.language)))
+        # The words are the grammar's tokens already ("it's" read as "it is", as _features reads
+        # a sample); only a spelling of two words ("ataque cardíaco") is split.
+        return list(map(self._stem_table.__getitem__, " ".join(words).split()))
 
     @functools.cached_property
     def _stem_table(self) -> "_StemTable":
@@ -483,17 +482,27 @@ class UtteranceResolver:
         return _StemTable(self.language, self._known_words | slot_tokens)
 
     @functools.cached_property
-    def _packed(self) -> tuple[dict[str, int], list[str]]:
-        """Each feature's weights as one integer, intent number n in its bits 64n to 64n+63,
-        and the intents by number (the index's order)."""
+    def _packed(self) -> tuple[dict[str, int], list[str], str]:
+        """Each feature's weights as one integer, intent number n in its field n, the intents by
+        number (the index's order), and the array typecode of a field. A sentence's features
+        are a set, so no sum can exceed an intent's weights over the whole index: a field
+        that holds that never carries into its neighbour's."""
         intents: dict[str, int] = {}
+        totals: dict[int, int] = {}
+        for table in self.features.values():
+            for intent, units in table.items():
+                number = intents.setdefault(intent, len(intents))
+                totals[number] = totals.get(number, 0) + units
+        most = max(totals.values(), default=0)
+        typecode = next(code for code in "BHIQ" if array(code).itemsize * 8 >= most.bit_length())
+        bits = array(typecode).itemsize * 8
         packed = {}
         for feature, table in self.features.items():
             value = 0
             for intent, units in table.items():
-                value |= units << (_FIELD_BITS * intents.setdefault(intent, len(intents)))
+                value |= units << (bits * intents[intent])
             packed[feature] = value
-        return packed, list(intents)
+        return packed, list(intents), typecode
 
     def _unknown(self, word: str) -> bool:
         return not word.startswith("slot") and word not in self._known_words \
