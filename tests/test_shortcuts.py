@@ -135,9 +135,15 @@ def test_tokens_of_reads_plain_text_as_the_regular_expressions_do(language):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert rf.tokens_of(text, None, language) == old_tokens_of(text, None, language), text
         assert rf.tokens_of(text, spellings, language) == old_tokens_of(text, spellings, language)
+        # What normalise() gives is plain: read without the check, it reads the same.
+        plain = normalise(text, language)
+        assert rf.tokens_of(plain, spellings, language, plain=True) \
+            == old_tokens_of(plain, spellings, language), text
     for said in heldout_sentences():
         for text in (said, normalise(said, language)):
             assert rf.tokens_of(text, None, language) == old_tokens_of(text, None, language)
+        plain = normalise(said, language)
+        assert rf.tokens_of(plain, None, language, plain=True) == old_tokens_of(plain, None, language)
 
 
 def test_phrase_lists_find_what_they_found(loaded, pool, sentences_of):

@@ -42,13 +42,15 @@ class GrammarError(ValueError):
 
 
 def tokens_of(text: str, spellings: Mapping[str, str] | None = None,
-              language: str = ENGLISH) -> list[str]:
+              language: str = ENGLISH, plain: bool = False) -> list[str]:
+    """The words of `text`; `plain`: it is already lower-case words one space apart (what the
+    resolver's normalise() gives), so it need not be checked for that."""
     if language == ENGLISH:  # "'s" is English only
-        if "'s" not in text and _PLAIN.fullmatch(text):
+        if "'s" not in text and (plain or _PLAIN.fullmatch(text)):
             words = text.split()  # already lower-case words, one space apart: nothing to change
         else:
             words = _WORD.findall(_APOSTROPHE_S.sub(" is", text.lower().replace("\u2019", "'")))
-    elif _PLAIN_LATIN.fullmatch(text):
+    elif plain or _PLAIN_LATIN.fullmatch(text):
         words = text.split()
     else:
         words = _WORD_LATIN.findall(text.lower().replace("\u2019", "'"))
@@ -424,9 +426,10 @@ class RedFlagGrammar:
             tokens = self._without(phrases, tokens)
         return tokens
 
-    def clean_both(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(clean(text), clean(text, harmless=False)), reading the words once."""
-        tokens = tuple(tokens_of(text, self.spellings, self.language))
+    def clean_both(self, text: str, plain: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(clean(text), clean(text, harmless=False)), reading the words once; `plain` as for
+        tokens_of()."""
+        tokens = tuple(tokens_of(text, self.spellings, self.language, plain))
         no_harmless = self._without(self.harmless, tokens)
         cleaned = self._without(self.fillers, no_harmless)
         if no_harmless == tokens:  # no harmless phrase: the fillers come out of the same words
@@ -742,6 +745,8 @@ class RedFlagGrammar:
         """A flag's word denied on its own ("no redness", "no swelling"): never a flag by
         itself, but not a question about that topic either. `words`: the (flag, list) entries
         whose lists occur."""
+        if not denied_tokens and self._negating.isdisjoint(tokens):
+            return []  # no negator anywhere, and nothing denied for "or" to carry on
         out = []
         for lo, hi in clauses:
             for flag, name in words:
@@ -757,6 +762,8 @@ class RedFlagGrammar:
     def _reassured(self, tokens, clauses, within, known, subjects) -> list[Mention]:
         """ "my breathing is fine", "my chest feels normal": a denial without a negator.
         `subjects`: the (flag, first list) entries whose lists occur."""
+        if self.reassurance.first_words.isdisjoint(tokens):
+            return []  # nothing in the sentence says a subject is fine
         out = []
         for lo, hi in clauses:
             for flag, first in subjects:

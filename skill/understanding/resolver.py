@@ -317,7 +317,7 @@ class UtteranceResolver:
         if not text:
             return Match(FALLBACK, "fallback", score=0.0)
         grammar = self.content.red_flags
-        cleaned, fillers_out = grammar.clean_both(text)
+        cleaned, fillers_out = grammar.clean_both(text, plain=True)
         reading = grammar.read_tokens(cleaned)
         flag = reading.raised
         if flag is not None:
@@ -329,7 +329,7 @@ class UtteranceResolver:
         denied = tuple(dict.fromkeys(f.topic for f in reading.denied)) if reading.mentions else ()
         if denied:
             text = normalise(reading.remainder(), self.language)
-            cleaned, fillers_out = grammar.clean_both(text)
+            cleaned, fillers_out = grammar.clean_both(text, plain=True)
             reading = grammar.read_tokens(cleaned)
             # What the person denied is not what they ask about: "no fever, just tired" is no
             # fever question.
