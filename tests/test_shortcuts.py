@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import random
 import re
-import sys
 
 import pytest
 import yaml
@@ -235,28 +234,46 @@ def test_samples_with_slots_are_skipped_only_when_none_can_match(res, pool, sent
     assert typed > len(res.typed) // 2  # the filled samples do match
 
 
+def test_custom_values_become_their_tokens_as_the_plain_walk_made_them(res, pool, sentences_of):
+    rng = random.Random(RNG_SEED)
+    values = res._custom_values
+    for text in list(sentences_of) + list(sentences(pool, rng, 800)):
+        tokens = text.split()
+        out, i, found = [], 0, {}
+        while i < len(tokens):  # the plain way: the longest value at each place, left to right
+            phrase = values.at(tokens, i)
+            if phrase is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            slot_type, said, token = res._value_owner[phrase]
+            found.setdefault(slot_type, said)
+            out.append(token)
+            i += len(phrase)
+        ours: dict = {}
+        assert res._values_as_tokens(tokens, values.trie, ours) == out, text
+        assert ours == found, text
+
+
 def test_evidence_is_the_exact_sum_and_a_tie_goes_to_the_intent_reached_first(res, pool, sentences_of):
     rng = random.Random(RNG_SEED)
     for text in list(sentences_of) + list(sentences(pool, rng, 800)):
         # As resolve() hands them over: the grammar's tokens with the fillers out.
         words = list(res.content.red_flags.clean(text, harmless=False))
         typed = res._typed_values(" ".join(words))[0].split()
-        ours, _ = res._evidence(words, typed)
+        units, _ = res._evidence(words, typed)
+        ours = {intent: u for intent, u in zip(res._packed[1], units) if u}
         theirs = old_evidence(res, words, typed)
         assert ours == theirs, text  # the same intents, the same whole numbers
         if theirs:
-            assert res._most_evidence(ours, words, typed) == max(theirs, key=theirs.get), text
+            assert res._most_evidence(units, max(units), words, typed) \
+                == max(theirs, key=theirs.get), text
 
 
 def test_evidence_fields_never_carry_into_each_other_even_with_every_feature_said(res):
     """The most any sentence can add up to: every feature of the index at once."""
-    from array import array
-
-    packed, intents, typecode = res._packed
-    units = array(typecode)
-    units.frombytes(sum(packed.values()).to_bytes(units.itemsize * len(intents), "little"))
-    if sys.byteorder == "big":
-        units.byteswap()
+    packed, intents, fields = res._packed
+    units = fields.unpack(sum(packed.values()).to_bytes(fields.size, "little"))
     totals = {}
     for table in res.features.values():
         for intent, weight in table.items():

@@ -133,23 +133,26 @@ class PhraseTrie:
 
     def at(self, tokens: tuple[str, ...], i: int) -> Phrase | None:
         # By index, not over tokens[i:]: a sentence is read at every position, and a slice
-        # would copy the rest of it each time. Most positions end at the first word.
+        # would copy the rest of it each time. Most positions end at the first word, so the
+        # walk on is a while loop: no range to make for it.
+        n = len(tokens)
         if i < 0:
-            i += len(tokens)  # as tokens[i:] reads it
+            i += n  # as tokens[i:] reads it
             if i < 0:
                 i = 0
-        if i >= len(tokens):
+        if i >= n:
             return None
         node = self.trie.get(tokens[i])
         if node is None:
             return None
-        longest = node.get(self._END)
-        end = self._END
-        for j in range(i + 1, len(tokens)):
+        longest = node.get("")  # (_END)
+        j = i + 1
+        while j < n:
             node = node.get(tokens[j])
             if node is None:
                 break
-            longest = node.get(end, longest)
+            longest = node.get("", longest)
+            j += 1
         return longest
 
     def find(self, tokens: tuple[str, ...], lo: int = 0, hi: int | None = None

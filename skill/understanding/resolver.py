@@ -21,9 +21,8 @@ import functools
 import json
 import math
 import re
-import sys
-from array import array
-from itertools import compress, repeat
+import struct
+from itertools import compress, count, repeat
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
@@ -399,15 +398,17 @@ class UtteranceResolver:
         words = list(cleaned)
         template, found = self._typed_values(" ".join(words))
         typed = template.split()
-        evidence, unknown = self._evidence(words, typed)
+        units, unknown = self._evidence(words, typed)
+        numbers = self._intent_numbers
         for intent in excluded:
-            evidence.pop(intent, None)
-        if not evidence:
+            if intent in numbers:
+                units[numbers[intent]] = 0
+        best = max(units)
+        if not best:
             return self._heard_unknown(text) or Match(FALLBACK, "fallback", score=0.0)
-        intent = self._most_evidence(evidence, words, typed)
-        best = evidence[intent]
+        intent = self._most_evidence(units, best, words, typed)
         score = round(best / WEIGHT_UNIT, 2)
-        share = best / sum(evidence.values())
+        share = best / sum(units)
         # What is left of a denial is about recovery for certain: a word we don't know in it
         # ("no fever, I feel flat and tired") is no sign of a question from elsewhere.
         unknown = unknown and not after_denial
@@ -434,28 +435,24 @@ class UtteranceResolver:
             value = self._unknown_value(untimed) if untimed != text else None
         return value
 
-    def _evidence(self, words: list[str], typed: list[str]) -> tuple[dict[str, int], bool]:
-        """Evidence per intent in WEIGHT_UNITs (the intents no feature weighs left out, the rest
-        in the index's order), and whether a word no sample or value knows was said."""
-        packed, intents, typecode = self._packed
+    def _evidence(self, words: list[str], typed: list[str]) -> tuple[list[int], bool]:
+        """Evidence per intent in WEIGHT_UNITs, by intent number (_packed's order; 0 for an
+        intent no feature weighs), and whether a word no sample or value knows was said."""
+        packed, _, fields = self._packed
         # Every intent's sum at once: one integer addition per feature.
         total = sum(map(packed.get, self._sentence_features(words, typed), repeat(0)))
-        units = array(typecode)
-        units.frombytes(total.to_bytes(units.itemsize * len(intents), "little"))
-        if sys.byteorder == "big":
-            units.byteswap()
-        evidence = dict(compress(zip(intents, units), units))
+        units = list(fields.unpack(total.to_bytes(fields.size, "little")))
         # A word of the samples or values is known without its stem: one set operation.
-        return evidence, any(map(self._unknown, set(typed).difference(self._known_words)))
+        return units, any(map(self._unknown, set(typed).difference(self._known_words)))
 
-    def _most_evidence(self, evidence: dict[str, int], words: list[str], typed: list[str]) -> str:
-        """The intent with the most evidence. Of tied ones, the first a feature weighs, the
-        features read in sorted order: the tie-break of the float sums the exact ones replaced."""
-        intent = max(evidence, key=evidence.get)
-        best = evidence[intent]
-        if list(evidence.values()).count(best) == 1:
-            return intent
-        tied = {intent for intent, units in evidence.items() if units == best}
+    def _most_evidence(self, units: list[int], best: int, words: list[str], typed: list[str]) -> str:
+        """The intent with the most evidence (`best`, more than none). Of tied ones, the first a
+        feature weighs, the features read in sorted order: the tie-break of the float sums the
+        exact ones replaced."""
+        intents = self._packed[1]
+        if units.count(best) == 1:
+            return intents[units.index(best)]
+        tied = {intents[n] for n, u in enumerate(units) if u == best}
         for feature in sorted(f for f in self._sentence_features(words, typed) if f in self.features):
             for intent in self.features[feature]:
                 if intent in tied:
@@ -482,11 +479,11 @@ class UtteranceResolver:
         return _StemTable(self.language, self._known_words | slot_tokens)
 
     @functools.cached_property
-    def _packed(self) -> tuple[dict[str, int], list[str], str]:
+    def _packed(self) -> tuple[dict[str, int], list[str], struct.Struct]:
         """Each feature's weights as one integer, intent number n in its field n, the intents by
-        number (the index's order), and the array typecode of a field. A sentence's features
-        are a set, so no sum can exceed an intent's weights over the whole index: a field
-        that holds that never carries into its neighbour's."""
+        number (the index's order), and how the fields read (little-endian, unsigned). A
+        sentence's features are a set, so no sum can exceed an intent's weights over the
+        whole index: a field that holds that never carries into its neighbour's."""
         intents: dict[str, int] = {}
         totals: dict[int, int] = {}
         for table in self.features.values():
@@ -494,15 +491,20 @@ class UtteranceResolver:
                 number = intents.setdefault(intent, len(intents))
                 totals[number] = totals.get(number, 0) + units
         most = max(totals.values(), default=0)
-        typecode = next(code for code in "BHIQ" if array(code).itemsize * 8 >= most.bit_length())
-        bits = array(typecode).itemsize * 8
+        code = next(c for c in "BHIQ" if struct.calcsize("<" + c) * 8 >= most.bit_length())
+        fields = struct.Struct(f"<{len(intents)}{code}")
+        bits = struct.calcsize("<" + code) * 8
         packed = {}
         for feature, table in self.features.items():
             value = 0
             for intent, units in table.items():
                 value |= units << (bits * intents[intent])
             packed[feature] = value
-        return packed, list(intents), typecode
+        return packed, list(intents), fields
+
+    @functools.cached_property
+    def _intent_numbers(self) -> dict[str, int]:
+        return {intent: n for n, intent in enumerate(self._packed[1])}
 
     def _unknown(self, word: str) -> bool:
         return not word.startswith("slot") and word not in self._known_words \
@@ -620,27 +622,32 @@ class UtteranceResolver:
         return text, found
 
     def _values_as_tokens(self, tokens: list[str], trie: dict, found: dict[str, str]) -> list[str]:
-        """The words, with each longest custom value (PhraseTrie.at, walked here in one loop:
-        this runs on every request, twice) as its type's token."""
+        """The words, with each longest custom value (PhraseTrie.at, walked here: this runs on
+        every request) as its type's token, read left to right."""
         owner = self._value_owner
-        out, i, n = [], 0, len(tokens)
-        while i < n:
-            node = trie.get(tokens[i])
-            phrase = None if node is None else node.get("")
-            j = i + 1
-            while node is not None and j < n:
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        # Only where a value can start (picked in C); the words between are kept as they are.
+        for start in compress(count(), map(trie.__contains__, tokens)):
+            if start < i:
+                continue  # inside a value already taken
+            node = trie[tokens[start]]
+            phrase = node.get("")
+            j = start + 1
+            while j < n:
                 node = node.get(tokens[j])
-                if node is not None:
-                    phrase = node.get("", phrase)
+                if node is None:
+                    break
+                phrase = node.get("", phrase)
                 j += 1
             if phrase is None:
-                out.append(tokens[i])
-                i += 1
                 continue
             slot_type, said, token = owner[phrase]
             found.setdefault(slot_type, said)
+            out += tokens[i:start]
             out.append(token)
-            i += len(phrase)
+            i = start + len(phrase)
+        out += tokens[i:]
         return out
 
     def _fill(self, slot_type: str, said: str) -> SlotFill:
