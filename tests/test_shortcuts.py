@@ -145,6 +145,22 @@ def test_tokens_of_reads_plain_text_as_the_regular_expressions_do(language):
         assert rf.tokens_of(plain, None, language, plain=True) == old_tokens_of(plain, None, language)
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_normalise_reads_text_as_the_regular_expressions_do(language):
+    from skill.understanding.resolver import _NOT_WORD, _NOT_WORD_LATIN
+
+    def old_normalise(text):
+        text = text.lower().replace("\u2019", "'")
+        return " ".join(_NOT_WORD.get(language, _NOT_WORD_LATIN).sub(" ", text).split())
+    rng = random.Random(RNG_SEED)
+    alphabet = "abZ09' \t\n-?!.,;:()&<>\"\u2019\u00e9\u00c9\u00f1\u00df\u00f7\u00ff\u0130\u212a~^_|"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert normalise(text, language) == old_normalise(text), text
+    for said in heldout_sentences():
+        assert normalise(said, language) == old_normalise(said), said
+
+
 def test_phrase_lists_find_what_they_found(loaded, pool, sentences_of):
     grammar = loaded.red_flags
     tries = [grammar.fillers, grammar.harmless, grammar.breaks, grammar.negator_phrases,

@@ -53,14 +53,19 @@ _SLOT_REF = re.compile(r"\{(\w+)\}")
 # letters too (á é í ó ú ñ ü), as the red-flag grammar's tokens do.
 _NOT_WORD = {ENGLISH: re.compile(r"[^a-z0-9' ]+")}
 _NOT_WORD_LATIN = re.compile(r"[^a-z0-9'\u00df-\u00f6\u00f8-\u00ff ]+")
+_ASCII_NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128))
+                                if not (c.isascii() and (c.islower() or c.isdigit() or c in "' "))})
 # The word stemmer (snowballstemmer) for each language; the locale's language picks it.
 STEMMERS = {ENGLISH: "english", "es": "spanish"}
 _DECIMAL = re.compile(r"\d")
 
 
 def normalise(text: str, language: str = ENGLISH) -> str:
-    text = text.lower().replace("\u2019", "'")
-    text = _NOT_WORD.get(language, _NOT_WORD_LATIN).sub(" ", text)
+    text = text.lower()
+    if text.isascii():  # (most sentences) what either pattern does to ASCII, in one C pass
+        text = text.translate(_ASCII_NOT_WORD)
+    else:
+        text = _NOT_WORD.get(language, _NOT_WORD_LATIN).sub(" ", text.replace("\u2019", "'"))
     return " ".join(text.split())
 
 
