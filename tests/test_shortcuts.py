@@ -161,6 +161,20 @@ def test_normalise_reads_text_as_the_regular_expressions_do(language):
         assert normalise(said, language) == old_normalise(said), said
 
 
+def test_one_pass_finds_the_lists_the_flag_phrases_and_the_breaks_each_search_found(loaded, pool,
+                                                                                     sentences_of):
+    grammar = loaded.red_flags
+    rng = random.Random(RNG_SEED)
+    for text in list(sentences_of) + list(sentences(pool, rng, 600)):
+        tokens = grammar.clean(text)
+        hits, alone, breaks = grammar._scan(tokens)
+        plain = {name: [(i, i + len(trie.at(tokens, i))) for i in range(len(tokens))
+                        if trie.at(tokens, i)] for name, trie in grammar.lists.items()}
+        assert dict(hits) == {name: spans for name, spans in plain.items() if spans}, text
+        assert alone == grammar._alone.find(tokens), text
+        assert breaks == [i for i in range(1, len(tokens)) if tokens[i] in grammar.breaks.trie]
+
+
 def test_phrase_lists_find_what_they_found(loaded, pool, sentences_of):
     grammar = loaded.red_flags
     tries = [grammar.fillers, grammar.harmless, grammar.breaks, grammar.negator_phrases,

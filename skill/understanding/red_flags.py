@@ -324,6 +324,11 @@ class RedFlagGrammar:
         for name, phrases in self.lists.items():
             for word in phrases.first_words:
                 self._lists_by_first.setdefault(word, []).append(name)
+        # What a word can start, for the one pass over a sentence (_scan).
+        self._starts = {word: (tuple(self._lists_by_first.get(word, ())),
+                               word in self._alone.first_words, word in self.breaks.first_words)
+                        for word in (self._lists_by_first.keys() | self._alone.first_words
+                                     | self.breaks.first_words)}
         self.trouble_lists = tuple(self._strings(data.get("trouble_lists", []), "trouble_lists"))
         self.subjects_alone = tuple(self._strings(data.get("subjects_alone", []), "subjects_alone"))
         for name in self.subjects_alone:
@@ -460,11 +465,12 @@ class RedFlagGrammar:
         keep += tokens[i:]
         return tuple(keep)
 
-    def _clauses(self, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    def _clauses(self, tokens: tuple[str, ...], candidates: Iterable[int]) -> list[tuple[int, int]]:
+        """The sentence cut where a clause break starts; `candidates`: the places after the
+        first word whose word may start one, in order (_scan)."""
         spans, start = [], 0
         breaks = self.breaks
-        first = breaks.trie
-        for i in itertools.compress(itertools.count(1), map(first.__contains__, tokens[1:])):
+        for i in candidates:
             if i > start and breaks.at(tokens, i):
                 spans.append((start, i))
                 start = i
@@ -486,17 +492,33 @@ class RedFlagGrammar:
 
     def _hits(self, tokens: tuple[str, ...]) -> "Hits":
         """Where each word list occurs: name -> (start, end) spans, for the lists that do."""
+        return self._scan(tokens)[0]
+
+    def _scan(self, tokens: tuple[str, ...]) -> tuple["Hits", list[tuple[int, int]], list[int]]:
+        """One pass over the words for what read_tokens looks for first: the word lists'
+        spans (_hits), the flags' own phrases (what self._alone.find gives), and where a
+        clause break may start (what _clauses tries)."""
         hits = Hits()
-        by_first = self._lists_by_first
-        for i in itertools.compress(itertools.count(), map(by_first.__contains__, tokens)):
-            for name in by_first[tokens[i]]:
-                phrase = self.lists[name].at(tokens, i)
+        alone: list[tuple[int, int]] = []
+        breaks: list[int] = []
+        starts = self._starts
+        lists = self.lists
+        for i in itertools.compress(itertools.count(), map(starts.__contains__, tokens)):
+            names, flag_phrase, clause_break = starts[tokens[i]]
+            for name in names:
+                phrase = lists[name].at(tokens, i)
                 if phrase:
                     if name in hits:
                         hits[name].append((i, i + len(phrase)))
                     else:
                         hits[name] = [(i, i + len(phrase))]
-        return hits
+            if flag_phrase:
+                phrase = self._alone.at(tokens, i)
+                if phrase:
+                    alone.append((i, i + len(phrase)))
+            if clause_break and i:
+                breaks.append(i)
+        return hits, alone, breaks
 
     def read(self, text: str) -> Reading:
         return self.read_tokens(self.clean(text))
@@ -505,11 +527,10 @@ class RedFlagGrammar:
         """read() for tokens clean() has already given."""
         if tokens in self.whole_sentence:  # "chest", "air": in doubt, escalate
             return Reading(tokens, (Mention(self.whole_sentence[tokens], 0, len(tokens), False, 0),))
-        hits = self._hits(tokens)
-        alone = self._alone.find(tokens)
+        hits, alone, breaks = self._scan(tokens)
         if not hits and not alone:
             return Reading(tokens, (), (), hits)  # no flag's words at all: nothing more to read
-        clauses = self._clauses(tokens)
+        clauses = self._clauses(tokens, breaks)
 
         def within(name, lo, hi):
             spans = hits.get(name, ())
