@@ -469,9 +469,26 @@ class UtteranceResolver:
         stems = self._stems_of(words)
         found = {*stems, *map(" ".join, zip(stems, stems[1:]))}
         if typed != words:  # most sentences name no slot value: one reading does for both
-            stems = self._stems_of(typed)
-            found.update(stems, map(" ".join, zip(stems, stems[1:])))
+            # `typed` is the words with some runs of them each put as one slot token, so only
+            # the slot tokens and the pairs they are in can be new.
+            slot_tokens = self._slot_tokens
+            table = self._stem_table
+            last = len(typed) - 1
+            for k, token in enumerate(typed):
+                if token in slot_tokens:
+                    stem = table[token]
+                    found.add(stem)
+                    if k:
+                        found.add(f"{table[typed[k - 1]]} {stem}")
+                    if k < last:
+                        found.add(f"{stem} {table[typed[k + 1]]}")
         return found
+
+    @functools.cached_property
+    def _slot_tokens(self) -> frozenset[str]:
+        """Every token _typed_values can put in a sentence's place."""
+        return frozenset(map(_token, [*self.values, *self._builtin_values[True],
+                                      *self._builtin_values[False]]))
 
     def _stems_of(self, words: list[str]) -> list[str]:
         # The words are the grammar's tokens already ("it's" read as "it is", as _features reads
