@@ -277,6 +277,9 @@ class RedFlagGrammar:
         self.hypothetical_after = PhraseTrie(
             self._plain(e, "hypothetical_after")
             for e in self._strings(data.get("hypothetical_after", []), "hypothetical_after"))
+        # Every word a denial, a reassurance or a supposition can start with.
+        self._telling = (self._negating | self.reassurance.first_words
+                         | self.hypotheticals.first_words | self.hypothetical_after.first_words)
         raw_flags = data.get("flags")
         if not isinstance(raw_flags, list) or not raw_flags:
             raise GrammarError("flags", "must be a list of flags")
@@ -530,6 +533,13 @@ class RedFlagGrammar:
         hits, alone, breaks = self._scan(tokens)
         if not hits and not alone:
             return Reading(tokens, (), (), hits)  # no flag's words at all: nothing more to read
+        # Only the pairs whose two lists both occur: the others find nothing in any clause.
+        pairs = [p for p in _occurring(self._together_by_first, hits) if p[2] in hits]
+        if not alone and not pairs and self._telling.isdisjoint(tokens) \
+                and not any(map(hits.__contains__, self.subjects_alone)):
+            # No phrase or pair of a flag, no subject said alone, and no word that denies,
+            # settles or supposes anything: every reading below would find nothing.
+            return Reading(tokens, (), (), hits)
         clauses = self._clauses(tokens, breaks)
 
         def within(name, lo, hi):
@@ -542,8 +552,6 @@ class RedFlagGrammar:
             own = any(t in self.own_negatives for t in tokens[s:e])
             for flag in self._alone_owner[tokens[s:e]]:
                 found.append((flag, s, e, "own" if own else None))
-        # Only the pairs whose two lists both occur: the others find nothing in any clause.
-        pairs = [p for p in _occurring(self._together_by_first, hits) if p[2] in hits]
         for lo, hi in clauses:
             for flag, first, second, window in pairs:
                 for pair in self._pairs(tokens, within(first, lo, hi),
