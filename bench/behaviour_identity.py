@@ -209,11 +209,23 @@ def main(argv: list[str] | None = None) -> int:
     return failed
 
 
+def differing(before: dict, after: dict) -> dict[str, int]:
+    """How many phrasings differ in each recorded reading ("free", "resolve", ...)."""
+    counts: dict[str, int] = {}
+    for said in set(before) & set(after):
+        for key in set(before[said]) | set(after[said]):
+            if before[said].get(key) != after[said].get(key):
+                counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def _report(before: dict, after: dict, label: str) -> int:
     problems = compare(before, after)
     for line in problems:
         print(line)
-    print(f"{label}{len(before)} phrasings: {'DIFFERENT' if problems else 'identical'} "
+    where = ", ".join(f"{key} {n}" for key, n in differing(before, after).items())
+    print(f"{label}{len(before)} phrasings: "
+          f"{f'DIFFERENT ({where}; every other reading identical)' if problems else 'identical'} "
           "(red-flag readings, resolver matches, responses through every way in)")
     return 1 if problems else 0
 
