@@ -281,7 +281,7 @@ def test_custom_values_become_their_tokens_as_the_plain_walk_made_them(res, pool
             out.append(token)
             i += len(phrase)
         ours: dict = {}
-        assert res._values_as_tokens(tokens, values.trie, ours) == out, text
+        assert res._values_as_tokens(tokens, values, ours) == out, text
         assert ours == found, text
 
 

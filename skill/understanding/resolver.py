@@ -54,7 +54,7 @@ _SLOT_REF = re.compile(r"\{(\w+)\}")
 _NOT_WORD = {ENGLISH: re.compile(r"[^a-z0-9' ]+")}
 _NOT_WORD_LATIN = re.compile(r"[^a-z0-9'\u00df-\u00f6\u00f8-\u00ff ]+")
 _ASCII_NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128))
-                                if not (c.isascii() and (c.islower() or c.isdigit() or c in "' "))})
+                                if not (c.islower() or c.isdigit() or c in "' ")})
 # The word stemmer (snowballstemmer) for each language; the locale's language picks it.
 STEMMERS = {ENGLISH: "english", "es": "spanish"}
 _DECIMAL = re.compile(r"\d")
@@ -513,9 +513,9 @@ class UtteranceResolver:
                 number = intents.setdefault(intent, len(intents))
                 totals[number] = totals.get(number, 0) + units
         most = max(totals.values(), default=0)
-        code = next(c for c in "BHIQ" if struct.calcsize("<" + c) * 8 >= most.bit_length())
+        bits, code = next((struct.calcsize("<" + c) * 8, c) for c in "BHIQ"
+                          if struct.calcsize("<" + c) * 8 >= most.bit_length())
         fields = struct.Struct(f"<{len(intents)}{code}")
-        bits = struct.calcsize("<" + code) * 8
         packed = {}
         for feature, table in self.features.items():
             value = 0
@@ -630,7 +630,7 @@ class UtteranceResolver:
         if values.first_words.isdisjoint(tokens):  # no value starts here: one pass in C says so
             text = " ".join(tokens)
         else:
-            text = " ".join(self._values_as_tokens(tokens, values.trie, found))
+            text = " ".join(self._values_as_tokens(tokens, values, found))
         needs = self._builtin_needs[whole_sample]
         for slot_type, pattern in self._builtin_values[whole_sample].items():
             need = needs[slot_type]
@@ -643,25 +643,17 @@ class UtteranceResolver:
                 text = f"{text[:m.start()]}{_token(slot_type)}{text[m.end():]}"
         return text, found
 
-    def _values_as_tokens(self, tokens: list[str], trie: dict, found: dict[str, str]) -> list[str]:
-        """The words, with each longest custom value (PhraseTrie.at, walked here: this runs on
-        every request) as its type's token, read left to right."""
+    def _values_as_tokens(self, tokens: list[str], values: PhraseTrie, found: dict[str, str]
+                          ) -> list[str]:
+        """The words, with each longest custom value, read left to right, as its type's token."""
         owner = self._value_owner
         out: list[str] = []
-        i, n = 0, len(tokens)
+        i = 0
         # Only where a value can start (picked in C); the words between are kept as they are.
-        for start in compress(count(), map(trie.__contains__, tokens)):
+        for start in compress(count(), map(values.trie.__contains__, tokens)):
             if start < i:
                 continue  # inside a value already taken
-            node = trie[tokens[start]]
-            phrase = node.get("")
-            j = start + 1
-            while j < n:
-                node = node.get(tokens[j])
-                if node is None:
-                    break
-                phrase = node.get("", phrase)
-                j += 1
+            phrase = values.at(tokens, start)
             if phrase is None:
                 continue
             slot_type, said, token = owner[phrase]
